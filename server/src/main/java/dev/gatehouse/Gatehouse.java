@@ -1,0 +1,264 @@
+package dev.gatehouse;
+
+import dev.gatehouse.accounts.AccountDirectory;
+import dev.gatehouse.apps.AppDirectory;
+import dev.gatehouse.apps.ClientSecrets;
+import dev.gatehouse.config.DataFolder;
+import dev.gatehouse.config.ServerConfig;
+import dev.gatehouse.discovery.ServiceDirectory;
+import dev.gatehouse.http.HttpApi;
+import dev.gatehouse.keys.CryptoProvider;
+import dev.gatehouse.keys.KeyVault;
+import dev.gatehouse.keys.MasterKey;
+import dev.gatehouse.keys.SelfSignedCertificate;
+import dev.gatehouse.keys.SigningKeys;
+import dev.gatehouse.store.Database;
+import dev.gatehouse.store.JdbcAccountRepository;
+import dev.gatehouse.store.JdbcAppRepository;
+import dev.gatehouse.store.JdbcSigningKeyRepository;
+import dev.gatehouse.tokens.AppTokenIssuer;
+import dev.gatehouse.tokens.AppTokenVerifier;
+import dev.gatehouse.tokens.ConsumerTokenIssuer;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Gatehouse server: the one place where configuration becomes objects. Reads the data
+ * folder, opens the store, loads or creates the keys, starts the HTTP server, and stops it all
+ * gracefully.
+ */
+public final class Gatehouse implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Gatehouse.class);
+  public static final String VERSION = "0.1.0";
+
+  private final Vertx vertx;
+  private final HttpServer server;
+  private final Database db;
+  private final DataFolder data;
+  private final boolean tls;
+  private final String bindHost;
+  private final Path tlsCertificate;
+  private final CryptoProvider crypto;
+  private boolean adminTokenFromEnvironment;
+  private volatile boolean ready;
+  private volatile boolean closed;
+
+  private Gatehouse(Vertx vertx, HttpServer server, Database db, DataFolder data, boolean tls, String bindHost, Path tlsCertificate, CryptoProvider crypto) {
+    this.vertx = vertx;
+    this.server = server;
+    this.db = db;
+    this.data = data;
+    this.tls = tls;
+    this.bindHost = bindHost;
+    this.tlsCertificate = tlsCertificate;
+    this.crypto = crypto;
+  }
+
+  /**
+   * Starts a server and returns once it accepts connections.
+   *
+   * @throws IllegalArgumentException for a bad setting, {@link dev.gatehouse.store.StoreException}
+   *     when the store cannot be opened, {@link IllegalStateException} when the port cannot be bound
+   */
+  public static Gatehouse start(ServerConfig cfg) {
+    DataFolder data = DataFolder.open(cfg.dataDir);
+    // Loading the native crypto provider and starting Vert.x take a few hundred ms each and
+    // need nothing from the store, so they run while the store opens and migrates.
+    ExecutorService boot = Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "gatehouse-boot");
+      t.setDaemon(true);
+      return t;
+    });
+    Future<CryptoProvider> cryptoF = boot.submit(() -> CryptoProvider.select(cfg.crypto));
+    Future<Vertx> vertxF = boot.submit(() -> Vertx.vertx(new VertxOptions().setEventLoopPoolSize(cfg.eventLoops).setPreferNativeTransport(true)));
+    boot.shutdown();
+    Database db = null;
+    Vertx vertx = null;
+    try {
+      MasterKey master = data.masterKey(cfg.masterKeyText());
+      String adminToken = data.adminToken(cfg.adminTokenText());
+      db = cfg.db == null ? Database.h2(data.path()) : Database.connect(cfg.db);
+      AccountDirectory accounts = new AccountDirectory(new JdbcAccountRepository(db.dataSource()), master, cfg.clock);
+      accounts.reload();
+      AppDirectory apps = new AppDirectory(new JdbcAppRepository(db.dataSource()),
+          new ClientSecrets(master.derive("gatehouse/v1/client-secret-pepper")), cfg.clock);
+      apps.reload();
+      CryptoProvider crypto = join(cryptoF);
+      KeyVault vault = new KeyVault(new JdbcSigningKeyRepository(db.dataSource()), master, crypto, cfg.keyBits, cfg.clock);
+      SigningKeys keys = new SigningKeys(vault.loadOrCreate());
+
+      vertx = join(vertxF);
+      HttpServerOptions opts = new HttpServerOptions().setHost(cfg.host).setPort(cfg.port)
+          .setCompressionSupported(false).setIdleTimeout(120).setIdleTimeoutUnit(TimeUnit.SECONDS);
+      Path certFile = null;
+      if (cfg.tlsCert != null) {
+        certFile = cfg.tlsCert;
+        opts.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(cfg.tlsCert.toString()).setKeyPath(cfg.tlsKey.toString()));
+      } else if (cfg.tlsSelfSigned) {
+        String h = hostOnly(cfg.publicHost != null ? cfg.publicHost : publicName(cfg.host));
+        SelfSignedCertificate.PemFiles pem = SelfSignedCertificate.ensure(data.path(), h, cfg.clock);
+        certFile = pem.certificate();
+        opts.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(pem.certificate().toString()).setKeyPath(pem.privateKey().toString()));
+      }
+
+      ServiceHolder services = new ServiceHolder();
+      Gatehouse[] self = new Gatehouse[1];
+      HttpApi.Parts parts = new HttpApi.Parts(
+          accounts, apps, keys,
+          new AppTokenIssuer(keys, cfg.issuer, cfg.appTokenLifetimeSeconds, cfg.clock),
+          new AppTokenVerifier(keys, cfg.issuer, cfg.clock),
+          new ConsumerTokenIssuer(keys),
+          services,
+          adminToken,
+          cfg.jwksMaxAgeSeconds,
+          () -> self[0] != null && self[0].ready && !self[0].closed,
+          crypto.describe(),
+          db.description());
+      HttpServer server = vertx.createHttpServer(opts).requestHandler(HttpApi.router(vertx, parts));
+      try {
+        server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("cannot listen on " + cfg.host + ":" + cfg.port + ": " + e.getCause().getMessage(), e.getCause());
+      }
+      String publicHost = cfg.publicHost != null ? cfg.publicHost : publicName(cfg.host) + ":" + server.actualPort();
+      services.directory = new ServiceDirectory(publicHost, cfg.services);
+      Gatehouse g = new Gatehouse(vertx, server, db, data, opts.isSsl(), cfg.host, certFile, crypto);
+      g.adminTokenFromEnvironment = cfg.adminTokenText() != null;
+      self[0] = g;
+      g.ready = true;
+      return g;
+    } catch (IOException e) {
+      cleanup(vertxF, db);
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      cleanup(vertxF, db);
+      throw new IllegalStateException("interrupted while starting", e);
+    } catch (TimeoutException e) {
+      cleanup(vertxF, db);
+      throw new IllegalStateException("HTTP server did not start within 10 s", e);
+    } catch (RuntimeException | Error e) {
+      cleanup(vertxF, db);
+      throw e;
+    }
+  }
+
+  private static void cleanup(Future<Vertx> vertx, Database db) {
+    try {
+      vertx.get(10, TimeUnit.SECONDS).close();
+    } catch (Exception ignored) {
+      // it did not start, so there is nothing to close
+    }
+    if (db != null) {
+      db.close();
+    }
+  }
+
+  /** The value of a boot task, with its own exception rethrown as it was. */
+  private static <T> T join(Future<T> f) throws InterruptedException {
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  /** Holds the service directory, which needs the bound port before it can be built. */
+  private static final class ServiceHolder implements java.util.function.Supplier<ServiceDirectory> {
+    volatile ServiceDirectory directory;
+
+    @Override
+    public ServiceDirectory get() {
+      return directory;
+    }
+  }
+
+  private static String publicName(String bindHost) {
+    return bindHost.equals("0.0.0.0") || bindHost.equals("::") ? "localhost" : bindHost;
+  }
+
+  private static String hostOnly(String hostPort) {
+    if (hostPort.startsWith("[")) {
+      return hostPort.substring(1, hostPort.indexOf(']'));
+    }
+    int c = hostPort.lastIndexOf(':');
+    return c > 0 && hostPort.indexOf(':') == c ? hostPort.substring(0, c) : hostPort;
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** {@code http[s]://host:port}, for clients on this machine. */
+  public String baseUrl() {
+    return (tls ? "https://" : "http://") + publicName(bindHost) + ":" + port();
+  }
+
+  public Path adminTokenFile() {
+    return data.adminTokenFile();
+  }
+
+  public Path tlsCertificate() {
+    return tlsCertificate;
+  }
+
+  public CryptoProvider crypto() {
+    return crypto;
+  }
+
+  public boolean isReady() {
+    return ready && !closed;
+  }
+
+  /** One line for the log: where it listens, with what, and how long start took. */
+  public String banner() {
+    long uptime = ManagementFactory.getRuntimeMXBean().getUptime();
+    return "Gatehouse " + VERSION + " ready on " + baseUrl()
+        + " | store: " + db.description()
+        + " | signing: " + crypto.describe()
+        + " | admin token: " + (adminTokenFromEnvironment ? "from GATEHOUSE_ADMIN_TOKEN" : adminTokenFile().toString())
+        + (tlsCertificate != null ? " | TLS certificate: " + tlsCertificate : "")
+        + " | " + uptime + " ms since JVM start";
+  }
+
+  /** Stops accepting, lets in-flight requests finish (up to 30 s), then closes the store. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      server.shutdown(30, TimeUnit.SECONDS).toCompletionStage().toCompletableFuture().get(35, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("HTTP server did not shut down cleanly: {}", e.toString());
+    }
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("Vert.x did not close cleanly: {}", e.toString());
+    }
+    db.close();
+  }
+}

@@ -1,0 +1,119 @@
+package dev.gatehouse.apps;
+
+import dev.gatehouse.accounts.AccountId;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * All app installations, held in memory so client authentication never waits on the store: loaded
+ * at start, written through on every change (a disable takes effect on this node at once).
+ *
+ * <p>Thread-safe. Mutations block on the store; lookups and {@link #authenticate} never do.
+ */
+public final class AppDirectory {
+  private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]+"); // RFC 6749 §3.3
+
+  private static final String NO_HASH = "0".repeat(64);
+
+  private final AppRepository repository;
+  private final ClientSecrets secrets;
+  private final Clock clock;
+  private final Map<ClientId, App> byId = new ConcurrentHashMap<>();
+
+  public AppDirectory(AppRepository repository, ClientSecrets secrets, Clock clock) {
+    this.repository = repository;
+    this.secrets = secrets;
+    this.clock = clock;
+  }
+
+  public void reload() {
+    Map<ClientId, App> fresh = new ConcurrentHashMap<>();
+    for (App a : repository.findAll()) {
+      fresh.put(a.clientId(), a);
+    }
+    byId.keySet().retainAll(fresh.keySet());
+    byId.putAll(fresh);
+  }
+
+  /** The app and its secret in clear, which exists only in this value and is never stored. */
+  public record CreatedApp(App app, String clientSecret) {
+    @Override
+    public String toString() {
+      return "CreatedApp[" + app + "]";
+    }
+  }
+
+  /**
+   * @param scopes the scopes the app may request; empty means {@value App#CONSUMER_SCOPE}
+   * @throws IllegalArgumentException for a scope that is not an RFC 6749 scope token
+   */
+  public CreatedApp create(AccountId account, String name, List<String> scopes) {
+    List<String> s = scopes.isEmpty() ? List.of(App.CONSUMER_SCOPE) : scopes;
+    for (String t : s) {
+      if (!SCOPE_TOKEN.matcher(t).matches()) {
+        throw new IllegalArgumentException("scope token '" + t + "' has characters RFC 6749 §3.3 does not allow");
+      }
+    }
+    String secret = secrets.generate();
+    Instant now = clock.instant();
+    App app = new App(ClientId.random(), account, name, secrets.hash(secret), s.stream().distinct().toList(), true, now, now);
+    repository.insert(app);
+    byId.put(app.clientId(), app);
+    return new CreatedApp(app, secret);
+  }
+
+  public Optional<App> find(ClientId id) {
+    return Optional.ofNullable(byId.get(id));
+  }
+
+  public List<App> list(AccountId account) {
+    return byId.values().stream()
+        .filter(a -> a.accountId().equals(account))
+        .sorted(Comparator.comparing(App::createdAt).thenComparing(a -> a.clientId().value()))
+        .toList();
+  }
+
+  /** @return the updated app, or empty if there is no such app on that account */
+  public Optional<App> setEnabled(AccountId account, ClientId id, boolean enabled) {
+    App cur = byId.get(id);
+    if (cur == null || !cur.accountId().equals(account)) {
+      return Optional.empty();
+    }
+    if (cur.enabled() == enabled) {
+      return Optional.of(cur);
+    }
+    App next = cur.withEnabled(enabled, clock.instant());
+    if (!repository.update(next)) {
+      byId.remove(id);
+      return Optional.empty();
+    }
+    byId.put(id, next);
+    return Optional.of(next);
+  }
+
+  /**
+   * Authenticates a client of an account (RFC 6749 §2.3.1). Unknown client, wrong secret and a
+   * client of another account all read the same, so a caller learns nothing from the difference.
+   *
+   * @throws ClientAuthenticationException when authentication fails or the app is disabled
+   */
+  public App authenticate(AccountId account, String clientId, String secret) {
+    ClientId id = ClientId.parseOrNull(clientId);
+    App app = id == null ? null : byId.get(id);
+    // hash even for an unknown client, so timing does not tell known client_ids apart
+    boolean secretOk = secrets.matches(secret, app == null ? NO_HASH : app.secretHash());
+    if (app == null || !secretOk || !app.accountId().equals(account)) {
+      throw new ClientAuthenticationException("unknown client_id, wrong client_secret, or a client of another account");
+    }
+    if (!app.enabled()) {
+      throw new ClientAuthenticationException("the app " + app.clientId() + " is disabled");
+    }
+    return app;
+  }
+}

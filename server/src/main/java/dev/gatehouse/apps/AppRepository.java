@@ -1,0 +1,13 @@
+package dev.gatehouse.apps;
+
+import java.util.List;
+
+/** Where app installations are kept. Implementations are thread-safe. */
+public interface AppRepository {
+  List<App> findAll();
+
+  void insert(App app);
+
+  /** Writes the mutable fields (enabled, updated_at). @return false if no such app */
+  boolean update(App app);
+}

@@ -1,0 +1,121 @@
+package dev.gatehouse.cli;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import picocli.CommandLine.Option;
+
+/**
+ * Options and calls shared by the admin commands: which server, which admin token, and one
+ * request with the answer turned into JSON or a one-line error.
+ */
+final class AdminClient {
+  @Option(names = "--server", defaultValue = "${env:GATEHOUSE_SERVER:-http://127.0.0.1:8080}",
+      description = "Server base URL (GATEHOUSE_SERVER). Default: ${DEFAULT-VALUE}")
+  String server;
+
+  @Option(names = "--admin-token", defaultValue = "${env:GATEHOUSE_ADMIN_TOKEN}",
+      description = "Admin token (GATEHOUSE_ADMIN_TOKEN); else read from DATA/admin-token")
+  String adminToken;
+
+  @Option(names = "--data", defaultValue = "${env:GATEHOUSE_DATA:-gatehouse-data}",
+      description = "Data folder holding admin-token (GATEHOUSE_DATA). Default: ${DEFAULT-VALUE}")
+  Path data;
+
+  @Option(names = "--cacert", defaultValue = "${env:GATEHOUSE_CACERT}",
+      description = "PEM certificate to trust for an https server, e.g. DATA/tls-cert.pem (GATEHOUSE_CACERT)")
+  Path caCert;
+
+  /** A failed call, already phrased as the one line the user sees. */
+  static final class Failure extends RuntimeException {
+    Failure(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  JsonObject call(String method, String path, JsonObject body) {
+    String token = token();
+    URI uri;
+    try {
+      uri = URI.create(server.replaceAll("/+$", "") + path);
+    } catch (IllegalArgumentException e) {
+      throw new Failure("--server is not a URL: " + server);
+    }
+    HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+        .header("Authorization", "Bearer " + token).header("Accept", "application/json");
+    if (body != null) {
+      rb.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body.encode()));
+    } else {
+      rb.method(method, HttpRequest.BodyPublishers.noBody());
+    }
+    HttpResponse<String> resp;
+    try {
+      resp = client().send(rb.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (ConnectException e) {
+      throw new Failure("cannot reach " + server + ": connection refused (is 'gatehouse serve' running?)");
+    } catch (IOException e) {
+      throw new Failure("cannot reach " + server + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Failure("interrupted");
+    }
+    JsonObject json;
+    try {
+      json = new JsonObject(resp.body());
+    } catch (DecodeException | ClassCastException e) {
+      throw new Failure(method + " " + path + " answered " + resp.statusCode() + " with a body that is not JSON");
+    }
+    if (resp.statusCode() >= 300) {
+      throw new Failure(resp.statusCode() + " " + json.getString("error", "error") + ": " + json.getString("error_description", ""));
+    }
+    return json;
+  }
+
+  private String token() {
+    if (adminToken != null && !adminToken.isBlank()) {
+      return adminToken.trim();
+    }
+    Path f = data.resolve("admin-token");
+    try {
+      return Files.readString(f).trim();
+    } catch (IOException e) {
+      throw new Failure("no admin token: give --admin-token, set GATEHOUSE_ADMIN_TOKEN, or point --data at the server's data folder (" + f + " is not readable)");
+    }
+  }
+
+  private HttpClient client() {
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+    if (caCert != null) {
+      try (InputStream in = Files.newInputStream(caCert)) {
+        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+        ks.load(null, null);
+        ks.setCertificateEntry("gatehouse", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        b.sslContext(ctx);
+      } catch (IOException | java.security.GeneralSecurityException e) {
+        throw new Failure("cannot use --cacert " + caCert + ": " + e.getMessage());
+      }
+    }
+    return b.build();
+  }
+
+  static String enc(String s) {
+    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+  }
+}

@@ -1,0 +1,81 @@
+package dev.gatehouse.cli;
+
+import io.vertx.core.json.JsonObject;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code gatehouse app create|list|show|disable|enable}. */
+@Command(name = "app", mixinStandardHelpOptions = true, description = "Manage app installations (through the admin API).",
+    subcommands = {AppCommand.Create.class, AppCommand.ListAll.class, AppCommand.Show.class, AppCommand.Disable.class, AppCommand.Enable.class})
+final class AppCommand {
+
+  abstract static class OnAccount extends AdminCommand {
+    @Option(names = "--account", required = true, paramLabel = "ID", description = "Account id")
+    String account;
+
+    String apps() {
+      return "/admin/v1/accounts/" + AdminClient.enc(account) + "/apps";
+    }
+  }
+
+  @Command(name = "create", mixinStandardHelpOptions = true,
+      description = "Install an app; prints its client_id and client_secret. The secret is shown this once only.")
+  static final class Create extends OnAccount {
+    @Option(names = "--name", required = true, description = "Display name")
+    String name;
+
+    @Option(names = "--scope", description = "Scopes the app may request, space separated (default: msg.consumer)")
+    String scope;
+
+    @Override
+    JsonObject run() {
+      JsonObject body = new JsonObject().put("name", name);
+      if (scope != null) {
+        body.put("scope", scope);
+      }
+      return client.call("POST", apps(), body);
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List an account's apps.")
+  static final class ListAll extends OnAccount {
+    @Override
+    JsonObject run() {
+      return client.call("GET", apps(), null);
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one app (never its secret).")
+  static final class Show extends OnAccount {
+    @Parameters(index = "0", paramLabel = "CLIENT_ID")
+    String clientId;
+
+    @Override
+    JsonObject run() {
+      return client.call("GET", apps() + "/" + AdminClient.enc(clientId), null);
+    }
+  }
+
+  @Command(name = "disable", mixinStandardHelpOptions = true, description = "Disable an app: no new tokens, its AppJWTs refused at once.")
+  static final class Disable extends OnAccount {
+    @Parameters(index = "0", paramLabel = "CLIENT_ID")
+    String clientId;
+
+    @Override
+    JsonObject run() {
+      return client.call("POST", apps() + "/" + AdminClient.enc(clientId) + "/disable", null);
+    }
+  }
+
+  @Command(name = "enable", mixinStandardHelpOptions = true, description = "Enable a disabled app.")
+  static final class Enable extends OnAccount {
+    @Parameters(index = "0", paramLabel = "CLIENT_ID")
+    String clientId;
+
+    @Override
+    JsonObject run() {
+      return client.call("POST", apps() + "/" + AdminClient.enc(clientId) + "/enable", null);
+    }
+  }
+}

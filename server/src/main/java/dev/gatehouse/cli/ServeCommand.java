@@ -1,0 +1,118 @@
+package dev.gatehouse.cli;
+
+import dev.gatehouse.Gatehouse;
+import dev.gatehouse.config.ServerConfig;
+import dev.gatehouse.discovery.ServiceDirectory;
+import dev.gatehouse.keys.CryptoProvider;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code gatehouse serve}: runs the server until SIGTERM or SIGINT, then stops gracefully. */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Run the server. Every option has an environment twin, shown in brackets.")
+final class ServeCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+  static final AtomicBoolean RUNNING = new AtomicBoolean();
+
+  @Option(names = "--data", defaultValue = "${env:GATEHOUSE_DATA:-gatehouse-data}",
+      description = "Data folder: embedded store, master key, admin token (GATEHOUSE_DATA). Default: ${DEFAULT-VALUE}")
+  Path data;
+
+  @Option(names = "--host", defaultValue = "${env:GATEHOUSE_HOST:-127.0.0.1}",
+      description = "Address to bind (GATEHOUSE_HOST). Default: ${DEFAULT-VALUE}")
+  String host;
+
+  @Option(names = "--port", defaultValue = "${env:GATEHOUSE_PORT:-8080}",
+      description = "Port; 0 picks a free one (GATEHOUSE_PORT). Default: ${DEFAULT-VALUE}")
+  int port;
+
+  @Option(names = "--public-host", defaultValue = "${env:GATEHOUSE_PUBLIC_HOST}",
+      description = "HOST[:PORT] the Domain API gives for sentinel and idp (GATEHOUSE_PUBLIC_HOST). Default: the bound address")
+  String publicHost;
+
+  @Option(names = "--service", split = ",", paramLabel = "NAME=HOST[:PORT]", defaultValue = "${env:GATEHOUSE_SERVICES}",
+      description = "Another service for the Domain API, repeatable (GATEHOUSE_SERVICES, comma separated)")
+  List<String> services = new ArrayList<>();
+
+  @Option(names = "--tls-cert", defaultValue = "${env:GATEHOUSE_TLS_CERT}", description = "PEM certificate chain; serves HTTPS (GATEHOUSE_TLS_CERT)")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", defaultValue = "${env:GATEHOUSE_TLS_KEY}", description = "PEM private key (GATEHOUSE_TLS_KEY)")
+  Path tlsKey;
+
+  @Option(names = "--tls-self-signed", defaultValue = "${env:GATEHOUSE_TLS_SELF_SIGNED:-false}",
+      description = "Serve HTTPS with a certificate generated for the public host into the data folder (GATEHOUSE_TLS_SELF_SIGNED)")
+  boolean tlsSelfSigned;
+
+  @Option(names = "--issuer", defaultValue = "${env:GATEHOUSE_ISSUER:-Sentinel}", description = "AppJWT iss (GATEHOUSE_ISSUER). Default: ${DEFAULT-VALUE}")
+  String issuer;
+
+  @Option(names = "--app-token-ttl", defaultValue = "${env:GATEHOUSE_APP_TOKEN_TTL:-3600}",
+      description = "AppJWT lifetime in seconds (GATEHOUSE_APP_TOKEN_TTL). Default: ${DEFAULT-VALUE}")
+  long appTokenTtl;
+
+  @Option(names = "--key-size", defaultValue = "${env:GATEHOUSE_KEY_SIZE:-2048}",
+      description = "RSA size of new signing keys: 2048, 3072 or 4096 (GATEHOUSE_KEY_SIZE). Default: ${DEFAULT-VALUE}")
+  int keySize;
+
+  @Option(names = "--jwks-max-age", defaultValue = "${env:GATEHOUSE_JWKS_MAX_AGE:-300}",
+      description = "Cache-Control max-age of the JWKS in seconds (GATEHOUSE_JWKS_MAX_AGE). Default: ${DEFAULT-VALUE}")
+  long jwksMaxAge;
+
+  @Option(names = "--db", defaultValue = "${env:GATEHOUSE_DB}",
+      description = "External store, e.g. postgresql://HOST:PORT/DB?user=U (GATEHOUSE_DB). Default: embedded H2 in the data folder")
+  String db;
+
+  @Option(names = "--crypto", defaultValue = "${env:GATEHOUSE_CRYPTO:-AUTO}",
+      description = "RSA provider: AUTO (ACCP, else JDK), ACCP or JDK (GATEHOUSE_CRYPTO). Default: ${DEFAULT-VALUE}")
+  CryptoProvider.Choice crypto;
+
+  @Option(names = "--event-loops", defaultValue = "${env:GATEHOUSE_EVENT_LOOPS:-0}",
+      description = "HTTP event loop threads; 0 means one per core (GATEHOUSE_EVENT_LOOPS)")
+  int eventLoops;
+
+  @Override
+  public Integer call() {
+    ServerConfig.Builder b = ServerConfig.builder()
+        .dataDir(data).host(host).port(port).publicHost(publicHost)
+        .tlsCert(tlsCert).tlsKey(tlsKey).tlsSelfSigned(tlsSelfSigned)
+        .issuer(issuer).appTokenLifetimeSeconds(appTokenTtl).keyBits(keySize).jwksMaxAgeSeconds(jwksMaxAge)
+        .db(db).crypto(crypto)
+        .masterKey(System.getenv("GATEHOUSE_MASTER_KEY"))
+        .adminToken(System.getenv("GATEHOUSE_ADMIN_TOKEN"));
+    if (eventLoops > 0) {
+      b.eventLoops(eventLoops);
+    }
+    for (String s : services == null ? List.<String>of() : services) {
+      if (!s.isBlank()) {
+        Map.Entry<String, String> e = ServiceDirectory.parseEntry(s.trim());
+        b.service(e.getKey(), e.getValue());
+      }
+    }
+    Gatehouse g = Gatehouse.start(b.build());
+    RUNNING.set(true);
+    LOG.info(g.banner());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("stopping: finishing in-flight requests");
+      g.close();
+      LOG.info("stopped");
+      stopped.countDown();
+    }, "gatehouse-shutdown"));
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+}

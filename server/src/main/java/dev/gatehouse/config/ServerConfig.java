@@ -1,0 +1,148 @@
+package dev.gatehouse.config;
+
+import dev.gatehouse.keys.CryptoProvider;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Everything {@code serve} needs, validated once by {@link Builder#build()} and then immutable.
+ * Secrets given through the environment (master key, admin token) are held here only until the
+ * server has read them; {@link #toString()} never shows them.
+ */
+public final class ServerConfig {
+  public final Path dataDir;
+  public final String host;
+  public final int port;
+  /** Null means "the bound address and port". */
+  public final String publicHost;
+  public final Map<String, String> services;
+  public final Path tlsCert;
+  public final Path tlsKey;
+  public final boolean tlsSelfSigned;
+  public final String issuer;
+  public final long appTokenLifetimeSeconds;
+  public final int keyBits;
+  public final long jwksMaxAgeSeconds;
+  /** Null means the embedded H2 store in the data folder. */
+  public final String db;
+  public final CryptoProvider.Choice crypto;
+  final String masterKeyText;
+  final String adminTokenText;
+  public final int eventLoops;
+  public final Clock clock;
+
+  private ServerConfig(Builder b) {
+    this.dataDir = b.dataDir;
+    this.host = b.host;
+    this.port = b.port;
+    this.publicHost = b.publicHost;
+    this.services = Map.copyOf(b.services);
+    this.tlsCert = b.tlsCert;
+    this.tlsKey = b.tlsKey;
+    this.tlsSelfSigned = b.tlsSelfSigned;
+    this.issuer = b.issuer;
+    this.appTokenLifetimeSeconds = b.appTokenLifetimeSeconds;
+    this.keyBits = b.keyBits;
+    this.jwksMaxAgeSeconds = b.jwksMaxAgeSeconds;
+    this.db = b.db;
+    this.crypto = b.crypto;
+    this.masterKeyText = b.masterKeyText;
+    this.adminTokenText = b.adminTokenText;
+    this.eventLoops = b.eventLoops;
+    this.clock = b.clock;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The master key text given in the environment, or null to use the key file. */
+  public String masterKeyText() {
+    return masterKeyText;
+  }
+
+  /** The admin token given in the environment, or null to use the token file. */
+  public String adminTokenText() {
+    return adminTokenText;
+  }
+
+  public boolean tls() {
+    return tlsCert != null || tlsSelfSigned;
+  }
+
+  @Override
+  public String toString() {
+    return "ServerConfig[data=" + dataDir + " bind=" + host + ":" + port + " tls=" + tls() + " store=" + (db == null ? "h2" : "external") + "]";
+  }
+
+  /** Collects settings; {@link #build()} checks them all and says what is wrong. */
+  public static final class Builder {
+    private Path dataDir = Path.of("gatehouse-data");
+    private String host = "127.0.0.1";
+    private int port = 8080;
+    private String publicHost;
+    private final Map<String, String> services = new LinkedHashMap<>();
+    private Path tlsCert;
+    private Path tlsKey;
+    private boolean tlsSelfSigned;
+    private String issuer = "Sentinel";
+    private long appTokenLifetimeSeconds = 3600;
+    private int keyBits = 2048;
+    private long jwksMaxAgeSeconds = 300;
+    private String db;
+    private CryptoProvider.Choice crypto = CryptoProvider.Choice.AUTO;
+    private String masterKeyText;
+    private String adminTokenText;
+    private int eventLoops = Runtime.getRuntime().availableProcessors();
+    private Clock clock = Clock.systemUTC();
+
+    public Builder dataDir(Path p) { this.dataDir = p; return this; }
+    public Builder host(String h) { this.host = h; return this; }
+    public Builder port(int p) { this.port = p; return this; }
+    public Builder publicHost(String h) { this.publicHost = blankToNull(h); return this; }
+    public Builder service(String name, String host) { this.services.put(name, host); return this; }
+    public Builder tlsCert(Path p) { this.tlsCert = p; return this; }
+    public Builder tlsKey(Path p) { this.tlsKey = p; return this; }
+    public Builder tlsSelfSigned(boolean b) { this.tlsSelfSigned = b; return this; }
+    public Builder issuer(String s) { this.issuer = s; return this; }
+    public Builder appTokenLifetimeSeconds(long s) { this.appTokenLifetimeSeconds = s; return this; }
+    public Builder keyBits(int b) { this.keyBits = b; return this; }
+    public Builder jwksMaxAgeSeconds(long s) { this.jwksMaxAgeSeconds = s; return this; }
+    public Builder db(String url) { this.db = blankToNull(url); return this; }
+    public Builder crypto(CryptoProvider.Choice c) { this.crypto = c; return this; }
+    public Builder masterKey(String text) { this.masterKeyText = blankToNull(text); return this; }
+    public Builder adminToken(String text) { this.adminTokenText = blankToNull(text); return this; }
+    public Builder eventLoops(int n) { this.eventLoops = n; return this; }
+    public Builder clock(Clock c) { this.clock = c; return this; }
+
+    private static String blankToNull(String s) {
+      return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    /** @throws IllegalArgumentException naming the first setting that is wrong */
+    public ServerConfig build() {
+      require(dataDir != null, "--data must name a folder");
+      require(host != null && !host.isBlank(), "--host must not be empty");
+      require(port >= 0 && port <= 65535, "--port must be 0..65535, got " + port);
+      require((tlsCert == null) == (tlsKey == null), "--tls-cert and --tls-key go together");
+      require(!(tlsSelfSigned && tlsCert != null), "--tls-self-signed and --tls-cert exclude each other");
+      require(issuer != null && !issuer.isBlank(), "--issuer must not be empty");
+      require(appTokenLifetimeSeconds >= 60 && appTokenLifetimeSeconds <= 86_400,
+          "--app-token-ttl must be 60..86400 seconds, got " + appTokenLifetimeSeconds);
+      require(keyBits == 2048 || keyBits == 3072 || keyBits == 4096, "--key-size must be 2048, 3072 or 4096, got " + keyBits);
+      require(jwksMaxAgeSeconds >= 0 && jwksMaxAgeSeconds <= 86_400, "--jwks-max-age must be 0..86400 seconds, got " + jwksMaxAgeSeconds);
+      require(eventLoops >= 1 && eventLoops <= 256, "--event-loops must be 1..256, got " + eventLoops);
+      require(adminTokenText == null || adminTokenText.length() >= 16,
+          "GATEHOUSE_ADMIN_TOKEN must be at least 16 characters");
+      return new ServerConfig(this);
+    }
+
+    private static void require(boolean ok, String message) {
+      if (!ok) {
+        throw new IllegalArgumentException(message);
+      }
+    }
+  }
+}

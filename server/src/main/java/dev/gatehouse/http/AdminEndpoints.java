@@ -1,0 +1,168 @@
+package dev.gatehouse.http;
+
+import dev.gatehouse.accounts.Account;
+import dev.gatehouse.accounts.AccountDirectory;
+import dev.gatehouse.accounts.AccountId;
+import dev.gatehouse.apps.App;
+import dev.gatehouse.apps.AppDirectory;
+import dev.gatehouse.apps.ClientId;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * The admin API under {@code /admin/v1}: accounts and app installations. Every call needs {@code
+ * Authorization: Bearer <admin token>}. Store writes run on worker threads, never on the event loop.
+ */
+final class AdminEndpoints {
+  private static final int MAX_NAME = 256;
+
+  private final Vertx vertx;
+  private final byte[] adminToken;
+  private final AccountDirectory accounts;
+  private final AppDirectory apps;
+
+  AdminEndpoints(Vertx vertx, String adminToken, AccountDirectory accounts, AppDirectory apps) {
+    this.vertx = vertx;
+    this.adminToken = adminToken.getBytes(StandardCharsets.UTF_8);
+    this.accounts = accounts;
+    this.apps = apps;
+  }
+
+  void authenticate(RoutingContext ctx) {
+    String h = ctx.request().getHeader("Authorization");
+    String given = h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).trim() : null;
+    if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), adminToken)) {
+      Responses.error(ctx, new ApiError(401, "unauthorized",
+          given == null ? "admin API needs Authorization: Bearer <admin token>" : "admin token is wrong",
+          java.util.Map.of("WWW-Authenticate", "Bearer realm=\"gatehouse-admin\"")));
+      return;
+    }
+    ctx.next();
+  }
+
+  void createAccount(RoutingContext ctx) {
+    JsonObject body = Requests.jsonObject(ctx);
+    String id = Requests.requiredString(body, "id");
+    if (!AccountId.isValid(id)) {
+      throw new ApiException(ApiError.invalidRequest(AccountId.describeInvalid(id) + " (field id)"));
+    }
+    String name = Requests.optionalString(body, "name");
+    String n = checkName(name == null ? id : name, "name");
+    blocking(ctx, 201, () -> accountJson(accounts.create(new AccountId(id), n)));
+  }
+
+  void listAccounts(RoutingContext ctx) {
+    JsonArray list = new JsonArray();
+    accounts.list().forEach(a -> list.add(accountJson(a)));
+    Responses.json(ctx, 200, new JsonObject().put("accounts", list));
+  }
+
+  void getAccount(RoutingContext ctx) {
+    Responses.json(ctx, 200, accountJson(account(ctx)));
+  }
+
+  void createApp(RoutingContext ctx) {
+    Account account = account(ctx);
+    JsonObject body = Requests.jsonObject(ctx);
+    String name = checkName(Requests.requiredString(body, "name"), "name");
+    String scope = Requests.optionalString(body, "scope");
+    List<String> scopes = scope == null || scope.isBlank() ? List.of() : Arrays.asList(scope.trim().split(" +"));
+    blocking(ctx, 201, () -> {
+      AppDirectory.CreatedApp c = apps.create(account.id(), name, scopes);
+      return appJson(c.app()).put("client_secret", c.clientSecret());
+    });
+  }
+
+  void listApps(RoutingContext ctx) {
+    Account account = account(ctx);
+    JsonArray list = new JsonArray();
+    apps.list(account.id()).forEach(a -> list.add(appJson(a)));
+    Responses.json(ctx, 200, new JsonObject().put("apps", list));
+  }
+
+  void getApp(RoutingContext ctx) {
+    Account account = account(ctx);
+    ClientId id = clientId(ctx);
+    App app = apps.find(id).filter(a -> a.accountId().equals(account.id())).orElseThrow(() -> noApp(account, id));
+    Responses.json(ctx, 200, appJson(app));
+  }
+
+  void disableApp(RoutingContext ctx) {
+    setEnabled(ctx, false);
+  }
+
+  void enableApp(RoutingContext ctx) {
+    setEnabled(ctx, true);
+  }
+
+  private void setEnabled(RoutingContext ctx, boolean on) {
+    Account account = account(ctx);
+    ClientId id = clientId(ctx);
+    blocking(ctx, 200, () -> appJson(apps.setEnabled(account.id(), id, on).orElseThrow(() -> noApp(account, id))));
+  }
+
+  private Account account(RoutingContext ctx) {
+    String raw = ctx.pathParam("accountId");
+    return accounts.find(raw).orElseThrow(
+        () -> new ApiException(ApiError.notFound("unknown account '" + SentinelEndpoint.printable(raw) + "'")));
+  }
+
+  private static ClientId clientId(RoutingContext ctx) {
+    ClientId id = ClientId.parseOrNull(ctx.pathParam("clientId"));
+    if (id == null) {
+      throw new ApiException(ApiError.notFound("client_id in the path is not a UUID"));
+    }
+    return id;
+  }
+
+  private static ApiException noApp(Account account, ClientId id) {
+    return new ApiException(ApiError.notFound("no app " + id + " on account " + account.id()));
+  }
+
+  private static String checkName(String name, String field) {
+    String n = name.strip();
+    if (n.isEmpty()) {
+      throw new ApiException(ApiError.invalidRequest(field + " is empty"));
+    }
+    if (n.length() > MAX_NAME) {
+      throw new ApiException(ApiError.invalidRequest(field + " is " + n.length() + " characters long; at most " + MAX_NAME + " allowed"));
+    }
+    if (n.chars().anyMatch(Character::isISOControl)) {
+      throw new ApiException(ApiError.invalidRequest(field + " contains control characters"));
+    }
+    return n;
+  }
+
+  /** Runs store work on a worker thread and answers with its JSON, or the error it raised. */
+  private void blocking(RoutingContext ctx, int status, Callable<JsonObject> work) {
+    vertx.executeBlocking(work, false).onComplete(ar -> {
+      if (ar.succeeded()) {
+        Responses.json(ctx, status, ar.result());
+      } else {
+        ctx.fail(ar.cause());
+      }
+    });
+  }
+
+  static JsonObject accountJson(Account a) {
+    return new JsonObject().put("id", a.id().value()).put("name", a.name()).put("created_at", a.createdAt().toString());
+  }
+
+  static JsonObject appJson(App a) {
+    return new JsonObject()
+        .put("client_id", a.clientId().value())
+        .put("account_id", a.accountId().value())
+        .put("name", a.name())
+        .put("enabled", a.enabled())
+        .put("scope", a.scope())
+        .put("created_at", a.createdAt().toString())
+        .put("updated_at", a.updatedAt().toString());
+  }
+}

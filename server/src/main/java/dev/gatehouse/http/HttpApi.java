@@ -1,0 +1,110 @@
+package dev.gatehouse.http;
+
+import dev.gatehouse.accounts.AccountDirectory;
+import dev.gatehouse.apps.AppDirectory;
+import dev.gatehouse.discovery.ServiceDirectory;
+import dev.gatehouse.keys.SigningKeys;
+import dev.gatehouse.store.StoreException;
+import dev.gatehouse.tokens.AppTokenIssuer;
+import dev.gatehouse.tokens.AppTokenVerifier;
+import dev.gatehouse.tokens.ConsumerTokenIssuer;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The routes of the public API and the admin API, and the one place failures become responses. */
+public final class HttpApi {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+  /** Request bodies above this are refused with 413. */
+  public static final int MAX_BODY = 16 * 1024;
+
+  private HttpApi() {}
+
+  /** What the routes need from the domain. */
+  public record Parts(
+      AccountDirectory accounts,
+      AppDirectory apps,
+      SigningKeys keys,
+      AppTokenIssuer appTokens,
+      AppTokenVerifier appTokenVerifier,
+      ConsumerTokenIssuer consumerTokens,
+      java.util.function.Supplier<ServiceDirectory> services,
+      String adminToken,
+      long jwksMaxAgeSeconds,
+      BooleanSupplier ready,
+      String signingProvider,
+      String store) {
+    @Override
+    public String toString() {
+      return "Parts[redacted]";
+    }
+  }
+
+  public static Router router(Vertx vertx, Parts p) {
+    Router r = Router.router(vertx);
+    RawBody body = new RawBody(MAX_BODY);
+
+    SentinelEndpoint sentinel = new SentinelEndpoint(p.apps(), p.appTokens());
+    r.post("/sentinel/api/account/:accountId/app/token").handler(body).handler(sentinel::tokenV1);
+    r.post("/sentinel/api/v2/account/:accountId/app/token").handler(body).handler(sentinel::tokenV2);
+
+    IdpEndpoint idp = new IdpEndpoint(p.accounts(), p.apps(), p.appTokenVerifier(), p.consumerTokens());
+    r.post("/api/account/:accountId/consumer").handler(body).handler(idp::consumer);
+
+    DomainEndpoint domain = new DomainEndpoint(p.accounts(), p.services());
+    r.get("/api/account/:accountId/service/:service/baseURI.json").handler(domain::one);
+    r.get("/api/account/:accountId/service/:service/baseURI").handler(domain::one);
+    r.get("/api/account/:accountId/service/baseURI.json").handler(domain::all);
+    r.get("/api/account/:accountId/service/baseURI").handler(domain::all);
+
+    JwksEndpoint jwks = new JwksEndpoint(p.keys(), p.jwksMaxAgeSeconds());
+    r.get("/.well-known/jwks.json").handler(jwks::get);
+    r.get("/sentinel/well-known/jwks").handler(jwks::get);
+
+    HealthEndpoints health = new HealthEndpoints(p.ready(), p.signingProvider(), p.store());
+    r.get("/health/live").handler(health::live);
+    r.get("/health/ready").handler(health::ready);
+
+    AdminEndpoints admin = new AdminEndpoints(vertx, p.adminToken(), p.accounts(), p.apps());
+    r.route("/admin/*").handler(admin::authenticate);
+    r.post("/admin/v1/accounts").handler(body).handler(admin::createAccount);
+    r.get("/admin/v1/accounts").handler(admin::listAccounts);
+    r.get("/admin/v1/accounts/:accountId").handler(admin::getAccount);
+    r.post("/admin/v1/accounts/:accountId/apps").handler(body).handler(admin::createApp);
+    r.get("/admin/v1/accounts/:accountId/apps").handler(admin::listApps);
+    r.get("/admin/v1/accounts/:accountId/apps/:clientId").handler(admin::getApp);
+    r.post("/admin/v1/accounts/:accountId/apps/:clientId/disable").handler(admin::disableApp);
+    r.post("/admin/v1/accounts/:accountId/apps/:clientId/enable").handler(admin::enableApp);
+
+    r.route().failureHandler(HttpApi::failure);
+    r.errorHandler(404, ctx -> Responses.error(ctx, ApiError.notFound("no such endpoint: " + ctx.request().method() + " " + SentinelEndpoint.printable(ctx.request().path()))));
+    r.errorHandler(405, ctx -> Responses.error(ctx, ApiError.of(405, "method_not_allowed", "method " + ctx.request().method() + " is not allowed on " + SentinelEndpoint.printable(ctx.request().path()))));
+    r.errorHandler(413, ctx -> Responses.error(ctx, ApiError.of(413, "request_too_large", "request body is larger than " + MAX_BODY + " bytes")));
+    r.errorHandler(500, HttpApi::failure);
+    return r;
+  }
+
+  static void failure(RoutingContext ctx) {
+    Throwable f = ctx.failure();
+    if (f instanceof ApiException e) {
+      Responses.error(ctx, e.error);
+    } else if (f instanceof dev.gatehouse.accounts.AccountDirectory.DuplicateAccountException e) {
+      Responses.error(ctx, ApiError.of(409, "conflict", e.getMessage()));
+    } else if (f instanceof IllegalArgumentException e) {
+      Responses.error(ctx, ApiError.invalidRequest(e.getMessage()));
+    } else if (f instanceof StoreException e) {
+      LOG.error("store failure on {} {}: {}", ctx.request().method(), ctx.request().path(), e.getMessage());
+      Responses.error(ctx, ApiError.of(503, "store_unavailable", "the store is unavailable; try again later"));
+    } else if (f == null && ctx.statusCode() == 413) {
+      Responses.error(ctx, ApiError.of(413, "request_too_large", "request body is larger than " + MAX_BODY + " bytes"));
+    } else if (f == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+      Responses.error(ctx, ApiError.of(ctx.statusCode(), "invalid_request", "the request could not be read"));
+    } else {
+      LOG.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), f);
+      Responses.error(ctx, ApiError.of(500, "server_error", "internal error; the server log has details"));
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package dev.gatehouse.http;
+
+import dev.gatehouse.accounts.Account;
+import dev.gatehouse.accounts.AccountDirectory;
+import dev.gatehouse.accounts.AccountId;
+import dev.gatehouse.apps.App;
+import dev.gatehouse.apps.AppDirectory;
+import dev.gatehouse.consumers.ExtConsumerId;
+import dev.gatehouse.tokens.AppTokenVerifier;
+import dev.gatehouse.tokens.ConsumerTokenIssuer;
+import dev.gatehouse.tokens.TokenRejectedException;
+import dev.gatehouse.tokens.VerifiedAppToken;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The IDP's ConsumerJWS endpoint, {@code POST /api/account/{accountId}/consumer}. The AppJWT comes
+ * raw in {@code Authorization} (as every real client sends it) or with a {@code Bearer } prefix.
+ * Checks in the order a client can act on: version, AppJWT (401/403, RFC 6750), media type (415),
+ * body (400). Runs on the event loop: no store access, one RSA verification and one signature.
+ */
+final class IdpEndpoint {
+  static final String SCOPE = App.CONSUMER_SCOPE;
+
+  private final AccountDirectory accounts;
+  private final AppDirectory apps;
+  private final AppTokenVerifier verifier;
+  private final ConsumerTokenIssuer issuer;
+
+  IdpEndpoint(AccountDirectory accounts, AppDirectory apps, AppTokenVerifier verifier, ConsumerTokenIssuer issuer) {
+    this.accounts = accounts;
+    this.apps = apps;
+    this.verifier = verifier;
+    this.issuer = issuer;
+  }
+
+  void consumer(RoutingContext ctx) {
+    AccountId accountId = Requests.pathAccount(ctx);
+    String v = Requests.single(Requests.query(ctx), "v");
+    if (v != null && !v.equals("1.0") && !v.equals("1")) {
+      throw new ApiException(ApiError.invalidRequest("v must be 1.0, got '" + SentinelEndpoint.printable(v) + "'"));
+    }
+    Account account = authorize(ctx, accountId);
+
+    String media = Requests.mediaType(ctx);
+    if (media != null && !Requests.isJson(media)) {
+      throw new ApiException(ApiError.of(415, "unsupported_media_type", "Content-Type must be application/json, not " + SentinelEndpoint.printable(media)));
+    }
+    JsonObject body = Requests.jsonObject(ctx);
+    String ext = Requests.requiredString(body, "ext_consumer_id");
+    String problem = ExtConsumerId.problem(ext);
+    if (problem != null) {
+      throw new ApiException(ApiError.invalidRequest(problem));
+    }
+    ConsumerTokenIssuer.ConsumerToken t = issuer.issue(account, ext);
+    ctx.response().putHeader("Cache-Control", "no-store");
+    Responses.json(ctx, 201, new JsonObject().put("token", t.token()));
+  }
+
+  private Account authorize(RoutingContext ctx, AccountId accountId) {
+    String token = bearerOrRaw(ctx.request().getHeader("Authorization"));
+    VerifiedAppToken vt;
+    try {
+      vt = verifier.verify(token, accountId, SCOPE);
+    } catch (TokenRejectedException e) {
+      throw new ApiException(e.reason() == TokenRejectedException.Reason.INSUFFICIENT_SCOPE
+          ? ApiError.insufficientScope(e.getMessage(), SCOPE)
+          : ApiError.invalidToken(e.getMessage()));
+    }
+    App app = apps.find(vt.clientId()).orElse(null);
+    if (app == null || !app.accountId().equals(accountId)) {
+      throw new ApiException(ApiError.invalidToken("the app this AppJWT was issued to no longer exists"));
+    }
+    if (!app.enabled()) {
+      throw new ApiException(ApiError.invalidToken("the app " + app.clientId() + " this AppJWT was issued to is disabled"));
+    }
+    return accounts.find(accountId).orElseThrow(
+        () -> new ApiException(ApiError.invalidToken("account " + accountId + " no longer exists")));
+  }
+
+  /** The token from {@code Authorization}: raw, or after {@code Bearer } (any case). */
+  static String bearerOrRaw(String header) {
+    if (header == null) {
+      return null;
+    }
+    String h = header.trim();
+    if (h.regionMatches(true, 0, "Bearer", 0, 6) && (h.length() == 6 || h.charAt(6) == ' ')) {
+      String t = h.substring(6).trim();
+      if (t.isEmpty()) {
+        throw new ApiException(ApiError.invalidToken("Authorization: Bearer has no token after it"));
+      }
+      return t;
+    }
+    return h;
+  }
+}

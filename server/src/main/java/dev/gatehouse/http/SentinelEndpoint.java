@@ -1,0 +1,155 @@
+package dev.gatehouse.http;
+
+import dev.gatehouse.accounts.AccountId;
+import dev.gatehouse.apps.App;
+import dev.gatehouse.apps.AppDirectory;
+import dev.gatehouse.apps.ClientAuthenticationException;
+import dev.gatehouse.tokens.AppTokenIssuer;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Sentinel's token endpoint: OAuth 2.0 client credentials (RFC 6749 §4.4) issuing AppJWTs.
+ *
+ * <p>Liberal in what it takes, as real connectors demand: {@code grant_type}, {@code client_id},
+ * {@code client_secret}, {@code scope} and {@code v} from the query, the form body, or both
+ * (whatever the Content-Type says), the credentials also from HTTP Basic (RFC 6749 §2.3.1). The
+ * same parameter twice with different values is {@code invalid_request}. Errors follow RFC 6749
+ * §5.2. Runs on the event loop: no store access, one RSA signature.
+ */
+final class SentinelEndpoint {
+  private static final String GRANT = "client_credentials";
+
+  private final AppDirectory apps;
+  private final AppTokenIssuer issuer;
+
+  SentinelEndpoint(AppDirectory apps, AppTokenIssuer issuer) {
+    this.apps = apps;
+    this.issuer = issuer;
+  }
+
+  void tokenV1(RoutingContext ctx) {
+    token(ctx, false);
+  }
+
+  void tokenV2(RoutingContext ctx) {
+    token(ctx, true);
+  }
+
+  private void token(RoutingContext ctx, boolean v2) {
+    AccountId account = Requests.pathAccount(ctx);
+    Map<String, List<String>> params = merged(ctx);
+    String v = Requests.single(params, "v");
+    if (v != null && !v.equals("1.0") && !v.equals("2.0") && !v.equals("1") && !v.equals("2")) {
+      throw new ApiException(ApiError.invalidRequest("v must be 1.0 or 2.0, got '" + printable(v) + "'"));
+    }
+    String grant = Requests.single(params, "grant_type");
+    if (grant == null || grant.isEmpty()) {
+      throw new ApiException(ApiError.invalidRequest("grant_type is missing; use client_credentials"));
+    }
+    if (!GRANT.equals(grant)) {
+      throw new ApiException(ApiError.of(400, "unsupported_grant_type", "grant_type '" + printable(grant) + "' is not supported; use client_credentials"));
+    }
+    String[] basic = basicCredentials(ctx);
+    boolean usedBasic = basic != null;
+    String clientId = agree("client_id", Requests.single(params, "client_id"), usedBasic ? basic[0] : null);
+    String secret = agree("client_secret", Requests.single(params, "client_secret"), usedBasic ? basic[1] : null);
+    if (clientId == null || clientId.isEmpty()) {
+      throw new ApiException(ApiError.invalidClient("client_id is missing", usedBasic));
+    }
+    if (secret == null || secret.isEmpty()) {
+      throw new ApiException(ApiError.invalidClient("client_secret is missing", usedBasic));
+    }
+    App app;
+    try {
+      app = apps.authenticate(account, clientId, secret);
+    } catch (ClientAuthenticationException e) {
+      throw new ApiException(ApiError.invalidClient(e.getMessage(), usedBasic));
+    }
+    List<String> scopes = scopes(app, Requests.single(params, "scope"));
+    AppTokenIssuer.IssuedAppToken t = issuer.issue(app, scopes);
+    JsonObject body = new JsonObject()
+        .put("access_token", t.token())
+        .put("token_type", "Bearer");
+    if (v2) {
+      body.put("expires_in", Long.toString(t.expiresIn()));
+    } else {
+      body.put("expires_in", t.expiresIn());
+    }
+    ctx.response().putHeader("Cache-Control", "no-store").putHeader("Pragma", "no-cache");
+    Responses.json(ctx, 200, body);
+  }
+
+  /** Query and body parameters together, values in order of appearance. */
+  private static Map<String, List<String>> merged(RoutingContext ctx) {
+    Map<String, List<String>> all = new LinkedHashMap<>(Requests.query(ctx));
+    Buffer body = Requests.body(ctx);
+    if (body.length() > 0) {
+      String media = Requests.mediaType(ctx);
+      if (Requests.isJson(media) || (media != null && media.startsWith("multipart/"))) {
+        throw new ApiException(ApiError.invalidRequest("token request body must be application/x-www-form-urlencoded, not " + media));
+      }
+      // Any other or absent Content-Type: some clients send none worth trusting; read it as a form.
+      FormParams.parse(body.toString(StandardCharsets.UTF_8))
+          .forEach((k, v) -> all.merge(k, v, (a, b) -> {
+            List<String> l = new ArrayList<>(a);
+            l.addAll(b);
+            return l;
+          }));
+    }
+    return all;
+  }
+
+  /** {@code [client_id, client_secret]} from {@code Authorization: Basic}, or null if not used. */
+  private static String[] basicCredentials(RoutingContext ctx) {
+    String h = ctx.request().getHeader("Authorization");
+    if (h == null || h.length() < 6 || !h.regionMatches(true, 0, "Basic ", 0, 6)) {
+      return null;
+    }
+    String decoded;
+    try {
+      decoded = new String(Base64.getDecoder().decode(h.substring(6).trim()), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(ApiError.invalidClient("Authorization: Basic credentials are not base64", true));
+    }
+    int colon = decoded.indexOf(':');
+    if (colon < 0) {
+      throw new ApiException(ApiError.invalidClient("Authorization: Basic credentials have no ':' between client_id and client_secret", true));
+    }
+    // RFC 6749 §2.3.1: each part is form-urlencoded before base64
+    return new String[] {FormParams.decode(decoded.substring(0, colon)), FormParams.decode(decoded.substring(colon + 1))};
+  }
+
+  private static String agree(String name, String fromParams, String fromBasic) {
+    if (fromParams != null && fromBasic != null && !fromParams.equals(fromBasic)) {
+      throw new ApiException(ApiError.invalidRequest(name + " in the parameters differs from the one in Authorization: Basic"));
+    }
+    return fromBasic != null ? fromBasic : fromParams;
+  }
+
+  private static List<String> scopes(App app, String requested) {
+    if (requested == null || requested.isBlank()) {
+      return app.scopes();
+    }
+    List<String> want = Arrays.stream(requested.trim().split(" +")).distinct().toList();
+    for (String s : want) {
+      if (!app.scopes().contains(s)) {
+        throw new ApiException(ApiError.of(400, "invalid_scope", "scope '" + printable(s) + "' is not granted to this app; it may ask for: " + app.scope()));
+      }
+    }
+    return want;
+  }
+
+  static String printable(String s) {
+    String t = s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    return t.replaceAll("[^\\x20-\\x7E]", "?");
+  }
+}

@@ -1,0 +1,119 @@
+package dev.gatehouse.keys;
+
+import com.nimbusds.jose.jwk.RSAKey;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates, seals and loads signing keys. The only place private key bytes exist outside a {@link
+ * SigningKey}: they are generated here, sealed under the {@link MasterKey} (AES-256-GCM, bound to
+ * the kid) before they touch the store, and opened here when loading.
+ *
+ * <p>Kids follow the documented pattern {@code appjwt-DD-MM-YY} (the day the key was made, UTC), with
+ * {@code -2}, {@code -3}... when more keys are made on one day. Kids are unique across both rings,
+ * since one JWKS publishes them all.
+ *
+ * <p>Thread-safe; creation races between nodes are settled by the store's unique kid.
+ */
+public final class KeyVault {
+  private static final Logger LOG = LoggerFactory.getLogger(KeyVault.class);
+  private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("dd-MM-yy").withZone(ZoneOffset.UTC);
+  public static final Set<Integer> ALLOWED_BITS = Set.of(2048, 3072, 4096);
+
+  private final SigningKeyRepository repository;
+  private final MasterKey masterKey;
+  private final CryptoProvider crypto;
+  private final int bits;
+  private final Clock clock;
+
+  public KeyVault(SigningKeyRepository repository, MasterKey masterKey, CryptoProvider crypto, int bits, Clock clock) {
+    if (!ALLOWED_BITS.contains(bits)) {
+      throw new IllegalArgumentException("RSA key size must be one of " + ALLOWED_BITS + ", got " + bits);
+    }
+    this.repository = repository;
+    this.masterKey = masterKey;
+    this.crypto = crypto;
+    this.bits = bits;
+    this.clock = clock;
+  }
+
+  /** Loads both rings, creating an active key for a ring that has none (first start). */
+  public KeyRings loadOrCreate() {
+    List<StoredSigningKey> stored = repository.findAll();
+    List<SigningKey> app = new ArrayList<>();
+    List<SigningKey> consumer = new ArrayList<>();
+    for (StoredSigningKey s : stored) {
+      (s.purpose() == KeyPurpose.APP_TOKEN ? app : consumer).add(open(s));
+    }
+    if (app.stream().noneMatch(k -> k.state() == KeyState.ACTIVE)) {
+      app.add(create(KeyPurpose.APP_TOKEN, KeyState.ACTIVE));
+    }
+    if (consumer.stream().noneMatch(k -> k.state() == KeyState.ACTIVE)) {
+      consumer.add(create(KeyPurpose.CONSUMER_TOKEN, KeyState.ACTIVE));
+    }
+    return new KeyRings(new KeyRing(KeyPurpose.APP_TOKEN, app), new KeyRing(KeyPurpose.CONSUMER_TOKEN, consumer));
+  }
+
+  /** Generates a key, seals and stores it, and returns its handle. */
+  public SigningKey create(KeyPurpose purpose, KeyState state) {
+    KeyPair pair;
+    try {
+      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA", crypto.provider());
+      g.initialize(bits);
+      pair = g.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot generate an RSA-" + bits + " key", e);
+    }
+    Instant now = clock.instant();
+    String base = "appjwt-" + DAY.format(now);
+    Set<String> taken = new HashSet<>();
+    repository.findAll().forEach(k -> taken.add(k.kid()));
+    for (int n = 1; n < 1000; n++) {
+      String kid = n == 1 ? base : base + "-" + n;
+      if (taken.contains(kid)) {
+        continue;
+      }
+      RSAPublicKey pub = (RSAPublicKey) pair.getPublic();
+      String jwk = new RSAKey.Builder(pub).keyID(kid).build().toJSONString();
+      String sealed = masterKey.seal(pair.getPrivate().getEncoded(), context(kid));
+      StoredSigningKey s = new StoredSigningKey(kid, purpose, state, "RS256", jwk, sealed, now);
+      if (repository.insert(s)) {
+        LOG.info("created {} signing key {} (RSA-{}, {})", purpose, kid, bits, state);
+        return new SigningKey(kid, purpose, state, now, pub, pair.getPrivate(), crypto.provider());
+      }
+      taken.add(kid); // another node took it meanwhile
+    }
+    throw new IllegalStateException("no free kid left for " + base);
+  }
+
+  private SigningKey open(StoredSigningKey s) {
+    try {
+      RSAPublicKey pub = RSAKey.parse(s.publicJwk()).toRSAPublicKey();
+      byte[] pkcs8 = masterKey.open(s.sealedPrivateKey(), context(s.kid()));
+      PrivateKey priv = KeyFactory.getInstance("RSA", crypto.provider()).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+      java.util.Arrays.fill(pkcs8, (byte) 0);
+      return new SigningKey(s.kid(), s.purpose(), s.state(), s.createdAt(), pub, priv, crypto.provider());
+    } catch (java.text.ParseException | com.nimbusds.jose.JOSEException | GeneralSecurityException e) {
+      throw new IllegalStateException("stored signing key " + s.kid() + " is unreadable: " + e.getMessage(), e);
+    }
+  }
+
+  private static String context(String kid) {
+    return "signing-key/" + kid;
+  }
+}

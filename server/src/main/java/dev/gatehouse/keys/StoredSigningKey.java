@@ -1,0 +1,26 @@
+package dev.gatehouse.keys;
+
+import java.time.Instant;
+
+/**
+ * A signing key as it is stored: the public half as a JWK, the private half sealed under the
+ * master key. Nothing here is secret in the clear.
+ */
+public record StoredSigningKey(
+    String kid,
+    KeyPurpose purpose,
+    KeyState state,
+    String algorithm,
+    String publicJwk,
+    String sealedPrivateKey,
+    Instant createdAt) {
+
+  public StoredSigningKey withState(KeyState s) {
+    return new StoredSigningKey(kid, purpose, s, algorithm, publicJwk, sealedPrivateKey, createdAt);
+  }
+
+  @Override
+  public String toString() {
+    return "StoredSigningKey[" + kid + " " + purpose + " " + state + " " + algorithm + "]";
+  }
+}

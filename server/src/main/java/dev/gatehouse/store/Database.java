@@ -1,0 +1,110 @@
+package dev.gatehouse.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The JDBC store: a HikariCP pool over the embedded H2 file database (default) or PostgreSQL, with
+ * the schema brought up to date by Flyway on open. The migrations live beside this class.
+ *
+ * <p>Thread-safe.
+ */
+public final class Database implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+  static final String MIGRATIONS = "classpath:dev/gatehouse/store/migration";
+
+  private final HikariDataSource pool;
+  private final String description;
+
+  private Database(HikariDataSource pool, String description) {
+    this.pool = pool;
+    this.description = description;
+  }
+
+  /** The embedded H2 database in {@code dataDir/gatehouse.mv.db}. */
+  public static Database h2(Path dataDir) {
+    String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("gatehouse") + ";DB_CLOSE_ON_EXIT=FALSE";
+    return open(url, null, null, "H2 " + dataDir.toAbsolutePath().resolve("gatehouse.mv.db"), 4);
+  }
+
+  /**
+   * Opens a database given as a JDBC URL or as {@code postgresql://host:port/db?user=...}.
+   *
+   * @throws StoreException when it cannot be reached or migrated
+   */
+  public static Database connect(String url) {
+    String jdbc = url.startsWith("jdbc:") ? url : "jdbc:" + (url.startsWith("postgres://") ? "postgresql://" + url.substring(11) : url);
+    String shown = jdbc.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    return open(jdbc, null, null, shown, 8);
+  }
+
+  private static Database open(String url, String user, String password, String description, int poolSize) {
+    HikariConfig c = new HikariConfig();
+    c.setJdbcUrl(url);
+    if (user != null) {
+      c.setUsername(user);
+      c.setPassword(password);
+    }
+    c.setMaximumPoolSize(poolSize);
+    c.setMinimumIdle(1);
+    c.setPoolName("gatehouse-store");
+    c.setConnectionTimeout(5_000);
+    c.setInitializationFailTimeout(5_000);
+    HikariDataSource ds;
+    try {
+      ds = new HikariDataSource(c);
+    } catch (RuntimeException e) {
+      throw new StoreException("cannot open the store " + description + ": " + rootMessage(e), e);
+    }
+    try {
+      Flyway.configure()
+          .dataSource(ds)
+          .locations(MIGRATIONS)
+          .loggers("slf4j")
+          .load()
+          .migrate();
+    } catch (RuntimeException e) {
+      ds.close();
+      throw new StoreException("cannot migrate the store " + description + ": " + rootMessage(e), e);
+    }
+    LOG.info("store open: {}", description);
+    return new Database(ds, description);
+  }
+
+  static String rootMessage(Throwable t) {
+    Throwable r = t;
+    while (r.getCause() != null && r.getCause() != r) {
+      r = r.getCause();
+    }
+    return r.getMessage();
+  }
+
+  public DataSource dataSource() {
+    return pool;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  /** True when a connection can be had and answers. */
+  public boolean isHealthy() {
+    try (Connection c = pool.getConnection()) {
+      return c.isValid(2);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}

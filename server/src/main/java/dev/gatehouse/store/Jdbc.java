@@ -1,0 +1,57 @@
+package dev.gatehouse.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/** The few JDBC moves every repository makes, with SQL errors turned into {@link StoreException}. */
+final class Jdbc {
+  /** SQLSTATE of a unique or primary key violation, in H2 and PostgreSQL alike. */
+  static final String UNIQUE_VIOLATION = "23505";
+
+  interface Binder {
+    void bind(PreparedStatement ps) throws SQLException;
+  }
+
+  interface RowMapper<T> {
+    T map(ResultSet rs) throws SQLException;
+  }
+
+  private final DataSource ds;
+
+  Jdbc(DataSource ds) {
+    this.ds = ds;
+  }
+
+  <T> List<T> query(String sql, Binder binder, RowMapper<T> mapper) {
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      binder.bind(ps);
+      try (ResultSet rs = ps.executeQuery()) {
+        List<T> out = new ArrayList<>();
+        while (rs.next()) {
+          out.add(mapper.map(rs));
+        }
+        return out;
+      }
+    } catch (SQLException e) {
+      throw new StoreException("store query failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** @return rows changed, or -1 if the statement broke a unique key */
+  int update(String sql, Binder binder) {
+    try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      binder.bind(ps);
+      return ps.executeUpdate();
+    } catch (SQLException e) {
+      if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        return -1;
+      }
+      throw new StoreException("store update failed: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package dev.gatehouse.store;
+
+import dev.gatehouse.accounts.AccountId;
+import dev.gatehouse.apps.App;
+import dev.gatehouse.apps.AppRepository;
+import dev.gatehouse.apps.ClientId;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import javax.sql.DataSource;
+
+/** App installations in the {@code apps} table. Thread-safe. */
+public final class JdbcAppRepository implements AppRepository {
+  private final Jdbc jdbc;
+
+  public JdbcAppRepository(DataSource ds) {
+    this.jdbc = new Jdbc(ds);
+  }
+
+  @Override
+  public List<App> findAll() {
+    return jdbc.query(
+        "SELECT client_id, account_id, name, secret_hash, scope, enabled, created_at, updated_at FROM apps",
+        ps -> {},
+        rs -> new App(
+            new ClientId(rs.getString(1)),
+            new AccountId(rs.getString(2)),
+            rs.getString(3),
+            rs.getString(4),
+            Arrays.asList(rs.getString(5).split(" ")),
+            rs.getBoolean(6),
+            Instant.ofEpochMilli(rs.getLong(7)),
+            Instant.ofEpochMilli(rs.getLong(8))));
+  }
+
+  @Override
+  public void insert(App a) {
+    int n = jdbc.update(
+        "INSERT INTO apps (client_id, account_id, name, secret_hash, scope, enabled, created_at, updated_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        ps -> {
+          ps.setString(1, a.clientId().value());
+          ps.setString(2, a.accountId().value());
+          ps.setString(3, a.name());
+          ps.setString(4, a.secretHash());
+          ps.setString(5, a.scope());
+          ps.setBoolean(6, a.enabled());
+          ps.setLong(7, a.createdAt().toEpochMilli());
+          ps.setLong(8, a.updatedAt().toEpochMilli());
+        });
+    if (n != 1) {
+      throw new StoreException("app " + a.clientId() + " was not inserted (" + n + ")", null);
+    }
+  }
+
+  @Override
+  public boolean update(App a) {
+    return jdbc.update(
+            "UPDATE apps SET enabled = ?, updated_at = ? WHERE client_id = ?",
+            ps -> {
+              ps.setBoolean(1, a.enabled());
+              ps.setLong(2, a.updatedAt().toEpochMilli());
+              ps.setString(3, a.clientId().value());
+            })
+        == 1;
+  }
+}

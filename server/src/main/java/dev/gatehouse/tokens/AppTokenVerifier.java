@@ -1,0 +1,120 @@
+package dev.gatehouse.tokens;
+
+import static dev.gatehouse.tokens.TokenRejectedException.Reason.INSUFFICIENT_SCOPE;
+import static dev.gatehouse.tokens.TokenRejectedException.Reason.INVALID_TOKEN;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSObject;
+import dev.gatehouse.accounts.AccountId;
+import dev.gatehouse.apps.ClientId;
+import dev.gatehouse.keys.SigningKey;
+import dev.gatehouse.keys.SigningKeys;
+import java.text.ParseException;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Verifies AppJWTs presented to the IDP: compact JWS, {@code alg} RS256 only, a {@code kid} of a
+ * published app-token key, a good signature, our {@code iss}, unexpired, {@code aud} equal to the
+ * account of the request and a {@code scope} holding the needed scope. Whether the app is still
+ * enabled is the caller's question (it needs the app directory).
+ *
+ * <p>Thread-safe.
+ */
+public final class AppTokenVerifier {
+  private final SigningKeys keys;
+  private final String issuer;
+  private final Clock clock;
+
+  public AppTokenVerifier(SigningKeys keys, String issuer, Clock clock) {
+    this.keys = keys;
+    this.issuer = issuer;
+    this.clock = clock;
+  }
+
+  /**
+   * @param token the AppJWT, already stripped of any {@code Bearer } prefix
+   * @throws TokenRejectedException naming what is wrong
+   */
+  public VerifiedAppToken verify(String token, AccountId account, String requiredScope) {
+    if (token == null || token.isEmpty()) {
+      throw new TokenRejectedException(INVALID_TOKEN, "Authorization header is missing: send the AppJWT from Sentinel");
+    }
+    if (!looksCompact(token)) {
+      throw new TokenRejectedException(INVALID_TOKEN, "AppJWT in the Authorization header is not a JWS (three base64url parts separated by dots)");
+    }
+    JWSObject jws;
+    try {
+      jws = JWSObject.parse(token);
+    } catch (ParseException e) {
+      throw new TokenRejectedException(INVALID_TOKEN, "AppJWT in the Authorization header cannot be parsed: " + e.getMessage());
+    }
+    if (!JWSAlgorithm.RS256.equals(jws.getHeader().getAlgorithm())) {
+      throw new TokenRejectedException(INVALID_TOKEN, "AppJWT alg " + jws.getHeader().getAlgorithm() + " is not accepted; only RS256");
+    }
+    String kid = jws.getHeader().getKeyID();
+    if (kid == null) {
+      throw new TokenRejectedException(INVALID_TOKEN, "AppJWT header has no kid");
+    }
+    SigningKey key = keys.rings().app().published(kid).orElseThrow(
+        () -> new TokenRejectedException(INVALID_TOKEN, "AppJWT kid '" + printable(kid) + "' is not a key of this issuer"));
+    if (!key.verifies(jws)) {
+      throw new TokenRejectedException(INVALID_TOKEN, "AppJWT signature does not verify");
+    }
+    Map<String, Object> claims = jws.getPayload().toJSONObject();
+    if (claims == null) {
+      throw new TokenRejectedException(INVALID_TOKEN, "AppJWT payload is not a JSON object");
+    }
+    if (!issuer.equals(claims.get("iss"))) {
+      throw new TokenRejectedException(INVALID_TOKEN, "AppJWT iss is not '" + issuer + "'");
+    }
+    if (!(claims.get("exp") instanceof Number exp)) {
+      throw new TokenRejectedException(INVALID_TOKEN, "AppJWT has no exp claim");
+    }
+    long now = clock.instant().getEpochSecond();
+    if (now >= exp.longValue()) {
+      throw new TokenRejectedException(INVALID_TOKEN, "AppJWT expired " + (now - exp.longValue()) + " s ago; get a new one from Sentinel");
+    }
+    ClientId clientId = claims.get("azp") instanceof String azp ? ClientId.parseOrNull(azp) : null;
+    if (clientId == null) {
+      throw new TokenRejectedException(INVALID_TOKEN, "AppJWT azp is not a client_id");
+    }
+    Object aud = claims.get("aud");
+    if (!(aud instanceof String a) || !a.equals(account.value())) {
+      throw new TokenRejectedException(INSUFFICIENT_SCOPE, "AppJWT aud is not account " + account + " of the request path");
+    }
+    List<String> scopes = claims.get("scope") instanceof String s ? Arrays.asList(s.split(" ")) : List.of();
+    if (!scopes.contains(requiredScope)) {
+      throw new TokenRejectedException(INSUFFICIENT_SCOPE, "AppJWT scope does not include " + requiredScope);
+    }
+    return new VerifiedAppToken(account, clientId, List.copyOf(scopes), exp.longValue(), kid);
+  }
+
+  /** Three non-empty base64url parts (the signature may not be empty for RS256). */
+  static boolean looksCompact(String t) {
+    int dots = 0;
+    int partLen = 0;
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (c == '.') {
+        if (partLen == 0) {
+          return false;
+        }
+        dots++;
+        partLen = 0;
+      } else if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_') {
+        partLen++;
+      } else {
+        return false;
+      }
+    }
+    return dots == 2 && partLen > 0;
+  }
+
+  private static String printable(String s) {
+    String t = s.length() > 64 ? s.substring(0, 64) + "..." : s;
+    return t.replaceAll("[^\\x20-\\x7E]", "?");
+  }
+}

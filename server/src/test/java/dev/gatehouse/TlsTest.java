@@ -1,0 +1,76 @@
+package dev.gatehouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Test;
+
+/** HTTPS with a generated certificate and with operator-provided PEM files. */
+class TlsTest {
+
+  static HttpClient trusting(Path pem) throws Exception {
+    KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+    ks.load(null, null);
+    try (InputStream in = Files.newInputStream(pem)) {
+      ks.setCertificateEntry("gatehouse", CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(ks);
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(null, tmf.getTrustManagers(), null);
+    return HttpClient.newBuilder().sslContext(ctx).build();
+  }
+
+  @Test
+  void selfSigned_servesHttps_thatAClientTrustingTheWrittenCertificateAccepts() throws Exception {
+    try (TestServer server = TestServer.start(b -> b.tlsSelfSigned(true).publicHost("localhost"))) {
+      Path cert = server.gatehouse().tlsCertificate();
+      assertThat(cert).exists().isEqualTo(server.dataDir.resolve("tls-cert.pem"));
+      assertThat(server.gatehouse().banner()).contains(cert.toString());
+      X509Certificate x;
+      try (InputStream in = Files.newInputStream(cert)) {
+        x = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+      }
+      assertThat(x.getSubjectX500Principal().getName()).isEqualTo("CN=localhost");
+      assertThat(x.getSubjectAlternativeNames().stream().map(l -> (Object) l.get(1)).toList()).contains((Object) "localhost");
+      x.verify(x.getPublicKey());
+
+      String base = "https://localhost:" + server.gatehouse().port();
+      assertThat(server.base()).startsWith("https://");
+      HttpResponse<String> r = trusting(cert).send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
+      // a client that does not trust it refuses it: this really is TLS with our certificate
+      assertThatThrownBy(() -> HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/health/live")).build(), HttpResponse.BodyHandlers.ofString()))
+          .isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+
+      // and the PEM pair it wrote serves as --tls-cert / --tls-key for another server
+      try (TestServer second = TestServer.start(b -> b.tlsCert(cert).tlsKey(server.dataDir.resolve("tls-key.pem")))) {
+        HttpResponse<String> r2 = trusting(cert).send(HttpRequest.newBuilder(
+            URI.create("https://localhost:" + second.gatehouse().port() + "/health/live")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r2.statusCode()).isEqualTo(200);
+      }
+    }
+  }
+
+  @Test
+  void selfSignedForAnIpAddress_carriesAnIpSubjectAltName() throws Exception {
+    try (TestServer server = TestServer.start(b -> b.tlsSelfSigned(true))) {
+      Path cert = server.gatehouse().tlsCertificate();
+      HttpResponse<String> r = trusting(cert).send(HttpRequest.newBuilder(
+          URI.create("https://127.0.0.1:" + server.gatehouse().port() + "/health/live")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package dev.gatehouse.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.TestServer;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The admin CLI against a running server: output on stdout, one error line on stderr, exit codes. */
+class CliTest {
+  static TestServer server;
+
+  record Run(int code, String out, String err) {}
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  static Run cli(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    if (List.of("account", "app").contains(args[0]) && all.stream().noneMatch(a -> a.startsWith("--server"))) {
+      all.add("--server=" + server.base());
+      all.add("--admin-token=" + TestServer.ADMIN_TOKEN);
+    }
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    var cl = Main.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int code = cl.execute(all.toArray(String[]::new));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void accountAndAppLifecycle_throughTheCli() {
+    Run acct = cli("account", "create", "5313846", "--name", "Acme");
+    assertThat(acct.code()).as(acct.err()).isZero();
+    assertThat(new JsonObject(acct.out()).getString("name")).isEqualTo("Acme");
+
+    Run app = cli("app", "create", "--account", "5313846", "--name", "SMS connector");
+    assertThat(app.code()).as(app.err()).isZero();
+    JsonObject a = new JsonObject(app.out());
+    assertThat(a.getString("client_secret")).hasSize(43);
+    String id = a.getString("client_id");
+
+    Run list = cli("app", "list", "--account", "5313846");
+    assertThat(list.out()).contains(id).doesNotContain(a.getString("client_secret"));
+
+    Run off = cli("app", "disable", "--account", "5313846", id);
+    assertThat(off.code()).isZero();
+    assertThat(new JsonObject(off.out()).getBoolean("enabled")).isFalse();
+    Run on = cli("app", "enable", "--account", "5313846", id);
+    assertThat(new JsonObject(on.out()).getBoolean("enabled")).isTrue();
+  }
+
+  @Test
+  void errors_areOneLineOnStderr_withANonZeroExit() {
+    cli("account", "create", "dup1");
+    Run dup = cli("account", "create", "dup1");
+    assertThat(dup.code()).isEqualTo(1);
+    assertThat(dup.out()).isEmpty();
+    assertThat(dup.err().strip()).isEqualTo("error: 409 conflict: account dup1 already exists");
+
+    Run bad = cli("account", "create", "bad id");
+    assertThat(bad.code()).isEqualTo(1);
+    assertThat(bad.err()).startsWith("error: 400 invalid_request").doesNotContain("\n\n");
+
+    Run wrongToken = cli("account", "list", "--server=" + server.base(), "--admin-token=wrong-token-123456");
+    assertThat(wrongToken.code()).isEqualTo(1);
+    assertThat(wrongToken.err()).startsWith("error: 401");
+
+    Run down = cli("account", "list", "--server=http://127.0.0.1:1", "--admin-token=x");
+    assertThat(down.code()).isEqualTo(1);
+    assertThat(down.err()).contains("cannot reach http://127.0.0.1:1");
+
+    Run noToken = cli("account", "list", "--server=" + server.base(), "--data=/nonexistent-gatehouse");
+    assertThat(noToken.code()).isEqualTo(1);
+    assertThat(noToken.err()).contains("no admin token");
+  }
+
+  @Test
+  void help_listsTheCommands() {
+    Run help = cli("--help");
+    assertThat(help.code()).isZero();
+    assertThat(help.out()).contains("serve", "account", "app");
+    Run serveHelp = cli("serve", "--help");
+    assertThat(serveHelp.out()).contains("--port", "GATEHOUSE_PORT", "--tls-self-signed", "--public-host", "--service");
+  }
+}
