@@ -73,7 +73,9 @@ final class RawBody implements Handler<RoutingContext> {
   }
 
   private void tooLarge(RoutingContext ctx) {
-    ctx.response().putHeader("Connection", "close");
+    if (ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+      ctx.response().putHeader("Connection", "close"); // the rest of the body is not read
+    }
     Responses.error(ctx, ApiError.of(413, "request_too_large", "request body is larger than " + limit + " bytes"));
   }
 }
