@@ -28,6 +28,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -77,14 +80,25 @@ public final class Gatehouse implements AutoCloseable {
    */
   public static Gatehouse start(ServerConfig cfg) {
     DataFolder data = DataFolder.open(cfg.dataDir);
-    // Loading the native crypto provider and starting Vert.x take a few hundred ms each and
-    // need nothing from the store, so they run while the store opens and migrates.
+    boolean freshStore = cfg.db == null && !java.nio.file.Files.exists(data.resolve(Database.H2_FILE));
+    // Loading the native crypto provider, starting Vert.x and (on a first start) generating the
+    // two signing keys take a few hundred ms each and need nothing from the store, so they run
+    // while the store opens and migrates.
     ExecutorService boot = Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "gatehouse-boot");
       t.setDaemon(true);
       return t;
     });
-    Future<CryptoProvider> cryptoF = boot.submit(() -> CryptoProvider.select(cfg.crypto));
+    record Boot(CryptoProvider crypto, List<KeyPair> spareKeys) {}
+    Future<Boot> bootF = boot.submit(() -> {
+      CryptoProvider c = CryptoProvider.select(cfg.crypto);
+      List<KeyPair> spare = new ArrayList<>();
+      if (freshStore) {
+        spare.add(KeyVault.generate(c, cfg.keyBits));
+        spare.add(KeyVault.generate(c, cfg.keyBits));
+      }
+      return new Boot(c, spare);
+    });
     Future<Vertx> vertxF = boot.submit(() -> Vertx.vertx(new VertxOptions().setEventLoopPoolSize(cfg.eventLoops).setPreferNativeTransport(true)));
     boot.shutdown();
     Database db = null;
@@ -98,8 +112,10 @@ public final class Gatehouse implements AutoCloseable {
       AppDirectory apps = new AppDirectory(new JdbcAppRepository(db.dataSource()),
           new ClientSecrets(master.derive("gatehouse/v1/client-secret-pepper")), cfg.clock);
       apps.reload();
-      CryptoProvider crypto = join(cryptoF);
+      Boot booted = join(bootF);
+      CryptoProvider crypto = booted.crypto();
       KeyVault vault = new KeyVault(new JdbcSigningKeyRepository(db.dataSource()), master, crypto, cfg.keyBits, cfg.clock);
+      vault.addSparePairs(booted.spareKeys());
       SigningKeys keys = new SigningKeys(vault.loadOrCreate());
 
       vertx = join(vertxF);

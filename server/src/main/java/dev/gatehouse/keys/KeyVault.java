@@ -40,6 +40,7 @@ public final class KeyVault {
   private final CryptoProvider crypto;
   private final int bits;
   private final Clock clock;
+  private final java.util.Queue<KeyPair> spare = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   public KeyVault(SigningKeyRepository repository, MasterKey masterKey, CryptoProvider crypto, int bits, Clock clock) {
     if (!ALLOWED_BITS.contains(bits)) {
@@ -69,16 +70,29 @@ public final class KeyVault {
     return new KeyRings(new KeyRing(KeyPurpose.APP_TOKEN, app), new KeyRing(KeyPurpose.CONSUMER_TOKEN, consumer));
   }
 
-  /** Generates a key, seals and stores it, and returns its handle. */
-  public SigningKey create(KeyPurpose purpose, KeyState state) {
-    KeyPair pair;
+  /**
+   * Hands over key pairs made ahead of time (on a first start, while the store was being set up)
+   * for {@link #create} to use before it generates any.
+   */
+  public void addSparePairs(java.util.List<KeyPair> pairs) {
+    spare.addAll(pairs);
+  }
+
+  /** A new RSA key pair of the given size from the given provider. */
+  public static KeyPair generate(CryptoProvider crypto, int bits) {
     try {
       KeyPairGenerator g = KeyPairGenerator.getInstance("RSA", crypto.provider());
       g.initialize(bits);
-      pair = g.generateKeyPair();
+      return g.generateKeyPair();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot generate an RSA-" + bits + " key", e);
     }
+  }
+
+  /** Generates a key, seals and stores it, and returns its handle. */
+  public SigningKey create(KeyPurpose purpose, KeyState state) {
+    KeyPair spareOne = spare.poll();
+    KeyPair pair = spareOne != null ? spareOne : generate(crypto, bits);
     Instant now = clock.instant();
     String base = "appjwt-" + DAY.format(now);
     Set<String> taken = new HashSet<>();

@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
 public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
   static final String MIGRATIONS = "classpath:dev/gatehouse/store/migration";
+  /** The embedded database's file in the data folder. */
+  public static final String H2_FILE = "gatehouse.mv.db";
 
   private final HikariDataSource pool;
   private final String description;
