@@ -63,7 +63,9 @@ public final class Database implements AutoCloseable {
     try {
       ds = new HikariDataSource(c);
     } catch (RuntimeException e) {
-      throw new StoreException("cannot open the store " + description + ": " + rootMessage(e), e);
+      String why = rootMessage(e);
+      String hint = why != null && why.contains("locked") ? " (is another gatehouse using this data folder?)" : "";
+      throw new StoreException("cannot open the store " + description + ": " + why + hint, e);
     }
     try {
       Flyway.configure()
