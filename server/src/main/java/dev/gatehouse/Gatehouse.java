@@ -19,6 +19,8 @@ import dev.gatehouse.store.JdbcSigningKeyRepository;
 import dev.gatehouse.tokens.AppTokenIssuer;
 import dev.gatehouse.tokens.AppTokenVerifier;
 import dev.gatehouse.tokens.ConsumerTokenIssuer;
+import dev.gatehouse.tokens.ServerVerificationKeys;
+import dev.gatehouse.verifier.ConnectorRequestVerifier;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
@@ -133,6 +135,8 @@ public final class Gatehouse implements AutoCloseable {
       }
 
       ServiceHolder services = new ServiceHolder();
+      java.util.concurrent.atomic.AtomicReference<String> publicBase = new java.util.concurrent.atomic.AtomicReference<>();
+      ServerVerificationKeys verificationKeys = new ServerVerificationKeys(keys);
       Gatehouse[] self = new Gatehouse[1];
       HttpApi.Parts parts = new HttpApi.Parts(
           accounts, apps, keys,
@@ -144,7 +148,12 @@ public final class Gatehouse implements AutoCloseable {
           cfg.jwksMaxAgeSeconds,
           () -> self[0] != null && self[0].ready && !self[0].closed,
           crypto.describe(),
-          db.description());
+          db.description(),
+          publicBase::get,
+          ConnectorRequestVerifier.builder().keys(verificationKeys).issuer(cfg.issuer).clock(cfg.clock).build(),
+          ConnectorRequestVerifier.builder().keys(verificationKeys).issuer(cfg.issuer).clock(cfg.clock)
+              .clockSkew(java.time.Duration.ZERO).requiredScope(null).build(),
+          cfg.issuer);
       HttpServer server = vertx.createHttpServer(opts).requestHandler(HttpApi.router(vertx, parts));
       try {
         server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -153,6 +162,7 @@ public final class Gatehouse implements AutoCloseable {
       }
       String publicHost = cfg.publicHost != null ? cfg.publicHost : publicName(cfg.host) + ":" + server.actualPort();
       services.directory = new ServiceDirectory(publicHost, cfg.services);
+      publicBase.set((opts.isSsl() ? "https://" : "http://") + publicHost);
       Gatehouse g = new Gatehouse(vertx, server, db, data, opts.isSsl(), cfg.host, certFile, crypto);
       g.adminTokenFromEnvironment = cfg.adminTokenText() != null;
       self[0] = g;

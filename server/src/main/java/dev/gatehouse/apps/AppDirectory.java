@@ -98,7 +98,7 @@ public final class AppDirectory {
   }
 
   /**
-   * Authenticates a client of an account (RFC 6749 §2.3.1). Unknown client, wrong secret and a
+   * Authenticates a client of an account (RFC 6749 §2.3.1); a null account accepts a client of any. Unknown client, wrong secret and a
    * client of another account all read the same, so a caller learns nothing from the difference.
    *
    * @throws ClientAuthenticationException when authentication fails or the app is disabled
@@ -108,7 +108,7 @@ public final class AppDirectory {
     App app = id == null ? null : byId.get(id);
     // hash even for an unknown client, so timing does not tell known client_ids apart
     boolean secretOk = secrets.matches(secret, app == null ? NO_HASH : app.secretHash());
-    if (app == null || !secretOk || !app.accountId().equals(account)) {
+    if (app == null || !secretOk || (account != null && !app.accountId().equals(account))) {
       throw new ClientAuthenticationException("unknown client_id, wrong client_secret, or a client of another account");
     }
     if (!app.enabled()) {

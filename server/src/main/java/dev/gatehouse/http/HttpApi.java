@@ -36,7 +36,11 @@ public final class HttpApi {
       long jwksMaxAgeSeconds,
       BooleanSupplier ready,
       String signingProvider,
-      String store) {
+      String store,
+      java.util.function.Supplier<String> publicBaseUrl,
+      dev.gatehouse.verifier.ConnectorRequestVerifier gatewayVerifier,
+      dev.gatehouse.verifier.ConnectorRequestVerifier introspectionVerifier,
+      String issuer) {
     @Override
     public String toString() {
       return "Parts[redacted]";
@@ -63,6 +67,19 @@ public final class HttpApi {
     JwksEndpoint jwks = new JwksEndpoint(p.keys(), p.jwksMaxAgeSeconds());
     r.get("/.well-known/jwks.json").handler(jwks::get);
     r.get("/sentinel/well-known/jwks").handler(jwks::get);
+
+    GatewayEndpoint gateway = new GatewayEndpoint(p.gatewayVerifier(), p.apps());
+    r.route(GatewayEndpoint.PREFIX).handler(gateway::authorize);
+    r.route(GatewayEndpoint.PREFIX + "/*").handler(gateway::authorize);
+
+    IntrospectionEndpoint introspection = new IntrospectionEndpoint(p.introspectionVerifier(), p.apps(), p.accounts(), p.adminToken(), p.issuer());
+    r.post("/oauth/introspect").handler(body).handler(introspection::introspect);
+
+    MetadataEndpoint metadata = new MetadataEndpoint(p.publicBaseUrl(), p.accounts());
+    r.get("/.well-known/oauth-authorization-server").handler(metadata::server);
+    r.get("/.well-known/oauth-authorization-server/sentinel/api/account/:accountId").handler(metadata::account);
+    // the OpenID-style placement (issuer path first), which many client libraries use
+    r.get("/sentinel/api/account/:accountId/.well-known/oauth-authorization-server").handler(metadata::account);
 
     HealthEndpoints health = new HealthEndpoints(p.ready(), p.signingProvider(), p.store());
     r.get("/health/live").handler(health::live);

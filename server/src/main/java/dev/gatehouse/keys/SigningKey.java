@@ -29,6 +29,7 @@ public final class SigningKey {
   private final KeyState state;
   private final Instant createdAt;
   private final RSAKey publicJwk;
+  private final RSAPublicKey publicKey;
   private final JWSHeader header;
   private final RSASSASigner signer;
   private final RSASSAVerifier verifier;
@@ -55,6 +56,7 @@ public final class SigningKey {
             .algorithm(JWSAlgorithm.RS256)
             .keyUse(com.nimbusds.jose.jwk.KeyUse.SIGNATURE)
             .build();
+    this.publicKey = publicKey;
     this.header = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).type(JOSEObjectType.JWT).build();
     this.signer = new RSASSASigner(privateKey);
     this.signer.getJCAContext().setProvider(provider);
@@ -72,6 +74,7 @@ public final class SigningKey {
     this.state = s;
     this.createdAt = k.createdAt;
     this.publicJwk = k.publicJwk;
+    this.publicKey = k.publicKey;
     this.header = k.header;
     this.signer = k.signer;
     this.verifier = k.verifier;
@@ -96,6 +99,11 @@ public final class SigningKey {
   /** The public half only. */
   public RSAKey publicJwk() {
     return publicJwk;
+  }
+
+  /** The public key, for verifiers. */
+  public RSAPublicKey publicKey() {
+    return publicKey;
   }
 
   public int bits() {

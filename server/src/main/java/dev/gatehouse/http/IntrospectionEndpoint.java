@@ -1,0 +1,131 @@
+package dev.gatehouse.http;
+
+import dev.gatehouse.accounts.AccountDirectory;
+import dev.gatehouse.apps.App;
+import dev.gatehouse.apps.AppDirectory;
+import dev.gatehouse.apps.ClientAuthenticationException;
+import dev.gatehouse.apps.ClientId;
+import dev.gatehouse.verifier.AppToken;
+import dev.gatehouse.verifier.ConnectorRequestVerifier;
+import dev.gatehouse.verifier.ConsumerToken;
+import dev.gatehouse.verifier.TokenRejectedException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Token introspection (RFC 7662) for both token kinds, {@code POST /oauth/introspect} with a form
+ * body {@code token=...}. The caller authenticates as an app (HTTP Basic or {@code client_id} and
+ * {@code client_secret} in the body, RFC 6749 §2.3.1) and then learns only about tokens of its own
+ * account, or with the admin token ({@code Authorization: Bearer}) about any. Expired, badly
+ * signed, unknown, another account's, or a disabled app's tokens are all just {@code
+ * {"active":false}} (§2.2).
+ */
+final class IntrospectionEndpoint {
+  private final ConnectorRequestVerifier verifier;
+  private final AppDirectory apps;
+  private final AccountDirectory accounts;
+  private final byte[] adminToken;
+  private final String issuer;
+
+  IntrospectionEndpoint(ConnectorRequestVerifier verifier, AppDirectory apps, AccountDirectory accounts, String adminToken, String issuer) {
+    this.verifier = verifier;
+    this.apps = apps;
+    this.accounts = accounts;
+    this.adminToken = adminToken.getBytes(StandardCharsets.UTF_8);
+    this.issuer = issuer;
+  }
+
+  void introspect(RoutingContext ctx) {
+    String media = Requests.mediaType(ctx);
+    if (Requests.isJson(media)) {
+      throw new ApiException(ApiError.invalidRequest("introspection request body must be application/x-www-form-urlencoded (RFC 7662 §2.1)"));
+    }
+    Map<String, List<String>> form = FormParams.parse(Requests.body(ctx).toString(StandardCharsets.UTF_8));
+    String caller = callerAccount(ctx, form); // null for the admin
+    String token = Requests.single(form, "token");
+    if (token == null || token.isBlank()) {
+      throw new ApiException(ApiError.invalidRequest("token is missing"));
+    }
+    ctx.response().putHeader("Cache-Control", "no-store").putHeader("Pragma", "no-cache");
+    Responses.json(ctx, 200, describe(token.trim(), caller));
+  }
+
+  private JsonObject describe(String token, String caller) {
+    JsonObject inactive = new JsonObject().put("active", false);
+    try {
+      AppToken a = verifier.verifyAppJwt(token);
+      ClientId id = ClientId.parseOrNull(a.clientId());
+      App app = id == null ? null : apps.find(id).orElse(null);
+      if (app == null || !app.enabled() || !app.accountId().value().equals(a.account()) || (caller != null && !caller.equals(a.account()))) {
+        return inactive;
+      }
+      return new JsonObject()
+          .put("active", true)
+          .put("token_kind", "AppJWT")
+          .put("token_type", "Bearer")
+          .put("iss", issuer)
+          .put("aud", a.account())
+          .put("client_id", a.clientId())
+          .put("scope", String.join(" ", a.scopes()))
+          .put("iat", a.issuedAt())
+          .put("exp", a.expiresAt());
+    } catch (TokenRejectedException notAnAppJwt) {
+      // fall through: it may be a ConsumerJWS
+    }
+    try {
+      ConsumerToken c = verifier.verifyConsumerJws(token);
+      if (accounts.find(c.account()).isEmpty() || (caller != null && !caller.equals(c.account()))) {
+        return inactive;
+      }
+      return new JsonObject()
+          .put("active", true)
+          .put("token_kind", "ConsumerJWS")
+          .put("account_id", c.account())
+          .put("sub", c.lpConsumerId())
+          .put("lp_consumer_id", c.lpConsumerId())
+          .put("ext_consumer_id", c.extConsumerId());
+    } catch (TokenRejectedException e) {
+      return inactive;
+    }
+  }
+
+  /** The account of the authenticated app, or null for the admin token. */
+  private String callerAccount(RoutingContext ctx, Map<String, List<String>> form) {
+    String h = ctx.request().getHeader("Authorization");
+    if (h != null && h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      if (MessageDigest.isEqual(h.substring(7).trim().getBytes(StandardCharsets.UTF_8), adminToken)) {
+        return null;
+      }
+      throw new ApiException(ApiError.invalidClient("bearer token is not the admin token", false));
+    }
+    String id = Requests.single(form, "client_id");
+    String secret = Requests.single(form, "client_secret");
+    boolean basic = h != null && h.regionMatches(true, 0, "Basic ", 0, 6);
+    if (basic) {
+      try {
+        String d = new String(Base64.getDecoder().decode(h.substring(6).trim()), StandardCharsets.UTF_8);
+        int colon = d.indexOf(':');
+        if (colon < 0) {
+          throw new IllegalArgumentException("no colon");
+        }
+        id = FormParams.decode(d.substring(0, colon));
+        secret = FormParams.decode(d.substring(colon + 1));
+      } catch (IllegalArgumentException e) {
+        throw new ApiException(ApiError.invalidClient("Authorization: Basic credentials are malformed", true));
+      }
+    }
+    if (id == null || secret == null) {
+      throw new ApiException(ApiError.invalidClient("authenticate with the app's client_id and client_secret, or the admin token", true));
+    }
+    try {
+      return apps.authenticate(null, id, secret).accountId().value();
+    } catch (ClientAuthenticationException e) {
+      throw new ApiException(ApiError.invalidClient(e.getMessage(), basic));
+    }
+  }
+}

@@ -1,0 +1,383 @@
+package dev.gatehouse.verifier;
+
+import static dev.gatehouse.verifier.ErrorCode.APP_JWT_MISSING;
+import static dev.gatehouse.verifier.ErrorCode.CONSUMER_JWS_MISSING;
+import static dev.gatehouse.verifier.ErrorCode.INVALID_APP_JWT;
+import static dev.gatehouse.verifier.ErrorCode.INVALID_CONSUMER_JWS;
+import static dev.gatehouse.verifier.ErrorCode.MISSING_PARAMETER;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.JWKSet;
+import java.net.URI;
+import java.security.interfaces.RSAPublicKey;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Decides, offline, who calls a Connector API messaging endpoint on behalf of whom: verifies the
+ * AppJWT ({@code Authorization}) and the ConsumerJWS ({@code X-LP-ON-BEHALF} or {@code
+ * LP-On-Behalf}) of one request against the issuer's public keys.
+ *
+ * <p>Rules, in order, each failure a {@link Rejection} with the Send API's error code:
+ *
+ * <ol>
+ *   <li>no account in the request: 40001; no {@code Authorization}: 40105; no ConsumerJWS header: 40104;
+ *   <li>AppJWT not a compact JWS, {@code alg} not RS256, unknown {@code kid}, bad signature, or
+ *       expired (beyond the clock skew, default 30 s): 40102;
+ *   <li>AppJWT {@code iss} not the expected issuer, {@code aud} not the request's account, no
+ *       {@code azp}, or {@code scope} without the required scope: 40001;
+ *   <li>ConsumerJWS not a JWS, {@code alg} not RS256, unknown {@code kid}, bad signature, claims
+ *       missing, or {@code account_id} not the AppJWT's {@code aud}: 40103.
+ * </ol>
+ *
+ * Both headers may carry a {@code Bearer } prefix. Verdicts are cached per token (an AppJWT until
+ * it expires, a ConsumerJWS while its key is published), so a pair seen before needs no RSA work.
+ *
+ * <p>Thread-safe; build one and share it.
+ */
+public final class ConnectorRequestVerifier {
+  /** Header names that carry the ConsumerJWS, tried in this order. */
+  public static final List<String> ON_BEHALF_HEADERS = List.of("X-LP-ON-BEHALF", "LP-On-Behalf");
+
+  /** Thrown inside to leave verification early; never escapes. */
+  private static final class Refused extends Exception {
+    final Rejection rejection;
+
+    Refused(ErrorCode code, String details) {
+      super(details, null, false, false);
+      this.rejection = new Rejection(code, details);
+    }
+  }
+
+  private final VerificationKeys keys;
+  private final String issuer;
+  private final String requiredScope;
+  private final long skewSeconds;
+  private final Clock clock;
+  private final TokenCache<AppToken> appCache;
+  private final TokenCache<ConsumerToken> consumerCache;
+  private final Map<RSAPublicKey, RSASSAVerifier> verifiers = new ConcurrentHashMap<>();
+
+  private ConnectorRequestVerifier(Builder b) {
+    this.keys = b.keys;
+    this.issuer = b.issuer;
+    this.requiredScope = b.requiredScope;
+    this.skewSeconds = b.clockSkew.getSeconds();
+    this.clock = b.clock;
+    this.appCache = new TokenCache<>(b.cacheSize);
+    this.consumerCache = new TokenCache<>(b.cacheSize);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Settings. A key source is required; everything else has a default. */
+  public static final class Builder {
+    private VerificationKeys keys;
+    private String issuer = "Sentinel";
+    private String requiredScope = "msg.consumer";
+    private Duration clockSkew = Duration.ofSeconds(30);
+    private Clock clock = Clock.systemUTC();
+    private int cacheSize = 100_000;
+
+    /** Keys from a JWKS URL, refreshed in the background (see {@link RemoteJwks}). */
+    public Builder jwksUri(URI uri) {
+      this.keys = RemoteJwks.builder(uri).build();
+      return this;
+    }
+
+    /** A fixed key set. */
+    public Builder jwkSet(JWKSet set) {
+      this.keys = new StaticKeys(set);
+      return this;
+    }
+
+    /** Any key source. */
+    public Builder keys(VerificationKeys k) {
+      this.keys = k;
+      return this;
+    }
+
+    /** The AppJWT {@code iss} to accept. Default {@code Sentinel}. */
+    public Builder issuer(String iss) {
+      this.issuer = iss;
+      return this;
+    }
+
+    /** The scope an AppJWT must carry. Default {@code msg.consumer}; null accepts any. */
+    public Builder requiredScope(String scope) {
+      this.requiredScope = scope;
+      return this;
+    }
+
+    /** Tolerance for the AppJWT's {@code exp}. Default 30 s. */
+    public Builder clockSkew(Duration skew) {
+      if (skew.isNegative() || skew.compareTo(Duration.ofMinutes(10)) > 0) {
+        throw new IllegalArgumentException("clock skew must be 0..10 min, got " + skew);
+      }
+      this.clockSkew = skew;
+      return this;
+    }
+
+    public Builder clock(Clock c) {
+      this.clock = c;
+      return this;
+    }
+
+    /** Tokens remembered per kind; 0 turns caching off (every pair costs two RSA checks). Default 100,000. */
+    public Builder cacheSize(int n) {
+      if (n < 0) {
+        throw new IllegalArgumentException("cache size must be >= 0, got " + n);
+      }
+      this.cacheSize = n;
+      return this;
+    }
+
+    public ConnectorRequestVerifier build() {
+      if (keys == null) {
+        throw new IllegalStateException("no keys: call jwksUri(..), jwkSet(..) or keys(..)");
+      }
+      if (issuer == null || issuer.isEmpty()) {
+        throw new IllegalStateException("issuer must not be empty");
+      }
+      return new ConnectorRequestVerifier(this);
+    }
+  }
+
+  /**
+   * Verifies a request given a header lookup (which should ignore case, as HTTP does).
+   *
+   * @param accountId the account of the request path, e.g. from {@link #accountFromPath}
+   */
+  public Verification verify(String accountId, Function<String, String> header) {
+    String onBehalf = null;
+    for (String name : ON_BEHALF_HEADERS) {
+      onBehalf = header.apply(name);
+      if (onBehalf != null) {
+        break;
+      }
+    }
+    return verify(accountId, header.apply("Authorization"), onBehalf);
+  }
+
+  /**
+   * Verifies one request's header values.
+   *
+   * @param accountId the account of the request path
+   * @param authorization the {@code Authorization} value: the AppJWT, raw or after {@code Bearer }
+   * @param onBehalf the {@code X-LP-ON-BEHALF} value: the ConsumerJWS, raw or after {@code Bearer }
+   * @return an {@link Identity} or a {@link Rejection}; never null, never throws for any input
+   */
+  public Verification verify(String accountId, String authorization, String onBehalf) {
+    try {
+      if (accountId == null || accountId.isBlank()) {
+        throw new Refused(MISSING_PARAMETER, "brand id (account) is missing from the request");
+      }
+      String app = token(authorization);
+      if (app == null) {
+        throw new Refused(APP_JWT_MISSING, "Authorization header with the AppJWT is missing");
+      }
+      String consumer = token(onBehalf);
+      if (consumer == null) {
+        throw new Refused(CONSUMER_JWS_MISSING, "X-LP-ON-BEHALF header with the ConsumerJWS is missing");
+      }
+      AppToken a = appClaims(app);
+      if (!a.account().equals(accountId)) {
+        throw new Refused(MISSING_PARAMETER, "AppJWT aud is not the account of the request");
+      }
+      if (requiredScope != null && !a.scopes().contains(requiredScope)) {
+        throw new Refused(MISSING_PARAMETER, "AppJWT scope does not include " + requiredScope);
+      }
+      ConsumerToken c = consumerClaims(consumer);
+      if (!c.account().equals(a.account())) {
+        throw new Refused(INVALID_CONSUMER_JWS, "ConsumerJWS belongs to another account");
+      }
+      return new Identity(a.account(), a.clientId(), a.scopes(), a.expiresAt(), c.lpConsumerId(), c.extConsumerId());
+    } catch (Refused r) {
+      return r.rejection;
+    }
+  }
+
+  /**
+   * Verifies one AppJWT on its own: signature, {@code alg}, {@code kid}, expiry and issuer, not
+   * which account or scope it is for.
+   *
+   * @param token the AppJWT, raw or after {@code Bearer }
+   * @return its claims, or a {@link Rejection} inside the exception
+   */
+  public AppToken verifyAppJwt(String token) throws TokenRejectedException {
+    try {
+      String t = token(token);
+      if (t == null) {
+        throw new Refused(APP_JWT_MISSING, "no AppJWT given");
+      }
+      return appClaims(t);
+    } catch (Refused r) {
+      throw new TokenRejectedException(r.rejection);
+    }
+  }
+
+  /**
+   * Verifies one ConsumerJWS on its own: signature, {@code alg}, {@code kid} and its claims.
+   *
+   * @param token the ConsumerJWS, raw or after {@code Bearer }
+   */
+  public ConsumerToken verifyConsumerJws(String token) throws TokenRejectedException {
+    try {
+      String t = token(token);
+      if (t == null) {
+        throw new Refused(CONSUMER_JWS_MISSING, "no ConsumerJWS given");
+      }
+      return consumerClaims(t);
+    } catch (Refused r) {
+      throw new TokenRejectedException(r.rejection);
+    }
+  }
+
+  private AppToken appClaims(String token) throws Refused {
+    long now = clock.instant().getEpochSecond();
+    AppToken cached = appCache.get(token);
+    if (cached != null) {
+      if (now > cached.expiresAt() + skewSeconds || !keys.isPublished(cached.kid())) {
+        appCache.remove(token);
+        throw new Refused(INVALID_APP_JWT, now > cached.expiresAt() + skewSeconds ? "AppJWT expired" : "AppJWT signing key was retired");
+      }
+      return cached;
+    }
+    JWSObject jws = parse(token, INVALID_APP_JWT, "AppJWT");
+    String kid = jws.getHeader().getKeyID();
+    RSAPublicKey key = kid == null ? null : keys.appKey(kid);
+    if (key == null) {
+      throw new Refused(INVALID_APP_JWT, "AppJWT kid is not a key of the issuer");
+    }
+    checkSignature(jws, key, INVALID_APP_JWT, "AppJWT");
+    Map<String, Object> claims = jws.getPayload().toJSONObject();
+    if (claims == null) {
+      throw new Refused(INVALID_APP_JWT, "AppJWT payload is not a JSON object");
+    }
+    if (!claims.containsKey("iss") && !claims.containsKey("exp")) { // e.g. a ConsumerJWS in the wrong header
+      throw new Refused(INVALID_APP_JWT, "token in Authorization is not an AppJWT");
+    }
+    if (!(claims.get("exp") instanceof Number exp)) {
+      throw new Refused(MISSING_PARAMETER, "AppJWT has no exp claim");
+    }
+    if (now > exp.longValue() + skewSeconds) {
+      throw new Refused(INVALID_APP_JWT, "AppJWT expired");
+    }
+    if (!issuer.equals(claims.get("iss"))) {
+      throw new Refused(MISSING_PARAMETER, "AppJWT iss is missing or not " + issuer);
+    }
+    if (!(claims.get("aud") instanceof String aud) || aud.isEmpty()) {
+      throw new Refused(MISSING_PARAMETER, "AppJWT has no aud (account) claim");
+    }
+    if (!(claims.get("azp") instanceof String azp) || azp.isEmpty()) {
+      throw new Refused(MISSING_PARAMETER, "AppJWT has no azp (client id) claim");
+    }
+    List<String> scopes = claims.get("scope") instanceof String s ? Arrays.asList(s.split(" ")) : List.of();
+    long iat = claims.get("iat") instanceof Number n ? n.longValue() : 0;
+    AppToken a = new AppToken(aud, azp, scopes, iat, exp.longValue(), kid);
+    appCache.put(token, a);
+    return a;
+  }
+
+  private ConsumerToken consumerClaims(String token) throws Refused {
+    ConsumerToken cached = consumerCache.get(token);
+    if (cached != null) {
+      if (!keys.isPublished(cached.kid())) {
+        consumerCache.remove(token);
+        throw new Refused(INVALID_CONSUMER_JWS, "ConsumerJWS signing key was retired");
+      }
+      return cached;
+    }
+    JWSObject jws = parse(token, INVALID_CONSUMER_JWS, "ConsumerJWS");
+    String kid = jws.getHeader().getKeyID();
+    RSAPublicKey key = kid == null ? null : keys.consumerKey(kid);
+    if (key == null) {
+      throw new Refused(INVALID_CONSUMER_JWS, "ConsumerJWS kid is not a key of the issuer");
+    }
+    checkSignature(jws, key, INVALID_CONSUMER_JWS, "ConsumerJWS");
+    Map<String, Object> claims = jws.getPayload().toJSONObject();
+    if (claims == null
+        || !(claims.get("account_id") instanceof String account)
+        || !(claims.get("lp_consumer_id") instanceof String lp)
+        || !(claims.get("ext_consumer_id") instanceof String ext)) {
+      throw new Refused(INVALID_CONSUMER_JWS, "ConsumerJWS lacks account_id, ext_consumer_id or lp_consumer_id");
+    }
+    ConsumerToken c = new ConsumerToken(account, lp, ext, kid);
+    consumerCache.put(token, c);
+    return c;
+  }
+
+  private static JWSObject parse(String token, ErrorCode code, String what) throws Refused {
+    JWSObject jws;
+    try {
+      jws = JWSObject.parse(token);
+    } catch (ParseException | RuntimeException e) {
+      throw new Refused(code, what + " is not a JWS in compact form");
+    }
+    if (!JWSAlgorithm.RS256.equals(jws.getHeader().getAlgorithm())) {
+      throw new Refused(code, what + " alg " + jws.getHeader().getAlgorithm() + " is not accepted; only RS256");
+    }
+    return jws;
+  }
+
+  private void checkSignature(JWSObject jws, RSAPublicKey key, ErrorCode code, String what) throws Refused {
+    RSASSAVerifier v = verifiers.computeIfAbsent(key, RSASSAVerifier::new);
+    boolean ok;
+    try {
+      ok = jws.verify(v);
+    } catch (JOSEException | RuntimeException e) {
+      ok = false;
+    }
+    if (!ok) {
+      throw new Refused(code, what + " signature does not verify");
+    }
+  }
+
+  /** The token from a header value: raw, or after {@code Bearer } (any case); null if absent or empty. */
+  static String token(String header) {
+    if (header == null) {
+      return null;
+    }
+    String h = header.trim();
+    if (h.length() >= 6 && h.regionMatches(true, 0, "Bearer", 0, 6) && (h.length() == 6 || h.charAt(6) == ' ')) {
+      h = h.substring(6).trim();
+    }
+    return h.isEmpty() ? null : h;
+  }
+
+  /**
+   * The account id in a Connector API path such as {@code /api/account/5313846/messaging/consumer/conversation}
+   * (query string ignored), or null.
+   */
+  public static String accountFromPath(String pathOrUri) {
+    if (pathOrUri == null) {
+      return null;
+    }
+    int q = pathOrUri.indexOf('?');
+    String p = q < 0 ? pathOrUri : pathOrUri.substring(0, q);
+    int i = p.indexOf("/api/account/");
+    if (i < 0) {
+      return null;
+    }
+    int start = i + "/api/account/".length();
+    int end = p.indexOf('/', start);
+    String id = end < 0 ? p.substring(start) : p.substring(start, end);
+    return id.isEmpty() ? null : id;
+  }
+
+  /** The key source in use; for monitoring. */
+  public VerificationKeys keys() {
+    return keys;
+  }
+}
