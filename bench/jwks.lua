@@ -1,0 +1,3 @@
+-- jwks: JWKS GETs.
+wrk.method = "GET"
+wrk.path = "/.well-known/jwks.json"
