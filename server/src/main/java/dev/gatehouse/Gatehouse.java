@@ -7,6 +7,7 @@ import dev.gatehouse.config.DataFolder;
 import dev.gatehouse.config.ServerConfig;
 import dev.gatehouse.discovery.ServiceDirectory;
 import dev.gatehouse.http.HttpApi;
+import dev.gatehouse.http.HttpServerVerticle;
 import dev.gatehouse.keys.CryptoProvider;
 import dev.gatehouse.keys.KeyVault;
 import dev.gatehouse.keys.MasterKey;
@@ -52,7 +53,7 @@ public final class Gatehouse implements AutoCloseable {
   public static final String VERSION = "0.1.0";
 
   private final Vertx vertx;
-  private final HttpServer server;
+  private final List<HttpServer> servers;
   private final Database db;
   private final DataFolder data;
   private final boolean tls;
@@ -63,9 +64,9 @@ public final class Gatehouse implements AutoCloseable {
   private volatile boolean ready;
   private volatile boolean closed;
 
-  private Gatehouse(Vertx vertx, HttpServer server, Database db, DataFolder data, boolean tls, String bindHost, Path tlsCertificate, CryptoProvider crypto) {
+  private Gatehouse(Vertx vertx, List<HttpServer> servers, Database db, DataFolder data, boolean tls, String bindHost, Path tlsCertificate, CryptoProvider crypto) {
     this.vertx = vertx;
-    this.server = server;
+    this.servers = List.copyOf(servers);
     this.db = db;
     this.data = data;
     this.tls = tls;
@@ -109,14 +110,14 @@ public final class Gatehouse implements AutoCloseable {
       MasterKey master = data.masterKey(cfg.masterKeyText());
       String adminToken = data.adminToken(cfg.adminTokenText());
       db = cfg.db == null ? Database.h2(data.path()) : Database.connect(cfg.db);
-      AccountDirectory accounts = new AccountDirectory(new JdbcAccountRepository(db.dataSource()), master, cfg.clock);
+      AccountDirectory accounts = new AccountDirectory(new JdbcAccountRepository(db), master, cfg.clock);
       accounts.reload();
-      AppDirectory apps = new AppDirectory(new JdbcAppRepository(db.dataSource()),
+      AppDirectory apps = new AppDirectory(new JdbcAppRepository(db),
           new ClientSecrets(master.derive("gatehouse/v1/client-secret-pepper")), cfg.clock);
       apps.reload();
       Boot booted = join(bootF);
       CryptoProvider crypto = booted.crypto();
-      KeyVault vault = new KeyVault(new JdbcSigningKeyRepository(db.dataSource()), master, crypto, cfg.keyBits, cfg.clock);
+      KeyVault vault = new KeyVault(new JdbcSigningKeyRepository(db), master, crypto, cfg.keyBits, cfg.clock);
       vault.addSparePairs(booted.spareKeys());
       SigningKeys keys = new SigningKeys(vault.loadOrCreate());
 
@@ -134,6 +135,9 @@ public final class Gatehouse implements AutoCloseable {
         opts.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(pem.certificate().toString()).setKeyPath(pem.privateKey().toString()));
       }
 
+      io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics =
+          new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+      db.bindMetrics(metrics);
       ServiceHolder services = new ServiceHolder();
       java.util.concurrent.atomic.AtomicReference<String> publicBase = new java.util.concurrent.atomic.AtomicReference<>();
       ServerVerificationKeys verificationKeys = new ServerVerificationKeys(keys);
@@ -141,8 +145,8 @@ public final class Gatehouse implements AutoCloseable {
       HttpApi.Parts parts = new HttpApi.Parts(
           accounts, apps, keys,
           new AppTokenIssuer(keys, cfg.issuer, cfg.appTokenLifetimeSeconds, cfg.clock),
-          new AppTokenVerifier(keys, cfg.issuer, cfg.clock),
-          new ConsumerTokenIssuer(keys),
+          new AppTokenVerifier(keys, cfg.issuer, cfg.clock, cfg.appTokenCacheSize),
+          new ConsumerTokenIssuer(keys, cfg.consumerTokenCacheSize),
           services,
           adminToken,
           cfg.jwksMaxAgeSeconds,
@@ -153,17 +157,36 @@ public final class Gatehouse implements AutoCloseable {
           ConnectorRequestVerifier.builder().keys(verificationKeys).issuer(cfg.issuer).clock(cfg.clock).build(),
           ConnectorRequestVerifier.builder().keys(verificationKeys).issuer(cfg.issuer).clock(cfg.clock)
               .clockSkew(java.time.Duration.ZERO).requiredScope(null).build(),
-          cfg.issuer);
-      HttpServer server = vertx.createHttpServer(opts).requestHandler(HttpApi.router(vertx, parts));
-      try {
-        server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      } catch (ExecutionException e) {
-        throw new IllegalStateException("cannot listen on " + cfg.host + ":" + cfg.port + ": " + e.getCause().getMessage(), e.getCause());
+          cfg.issuer,
+          metrics,
+          cfg.accessLog);
+      // One server per event loop on the same port (see HttpServerVerticle). Vert.x shares a port
+      // only between servers that ask for the same number, so port 0 is resolved to a free port
+      // first (and tried again should another process take it in between).
+      io.vertx.ext.web.Router router = HttpApi.router(vertx, parts);
+      List<HttpServer> servers = java.util.Collections.synchronizedList(new ArrayList<>());
+      for (int attempt = 1; ; attempt++) {
+        HttpServerOptions o = new HttpServerOptions(opts).setPort(cfg.port == 0 ? freePort(cfg.host) : cfg.port);
+        try {
+          vertx.deployVerticle(() -> new HttpServerVerticle(o, router, servers), new io.vertx.core.DeploymentOptions().setInstances(cfg.eventLoops))
+              .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+          break;
+        } catch (ExecutionException e) {
+          if (cfg.port != 0 || attempt == 3) {
+            throw new IllegalStateException("cannot listen on " + cfg.host + ":" + o.getPort() + ": " + e.getCause().getMessage(), e.getCause());
+          }
+          servers.forEach(HttpServer::close);
+          servers.clear();
+        }
       }
+      if (servers.stream().map(HttpServer::actualPort).distinct().count() != 1) {
+        throw new IllegalStateException("HTTP servers bound different ports: " + servers.stream().map(HttpServer::actualPort).toList());
+      }
+      HttpServer server = servers.get(0);
       String publicHost = cfg.publicHost != null ? cfg.publicHost : publicName(cfg.host) + ":" + server.actualPort();
       services.directory = new ServiceDirectory(publicHost, cfg.services);
       publicBase.set((opts.isSsl() ? "https://" : "http://") + publicHost);
-      Gatehouse g = new Gatehouse(vertx, server, db, data, opts.isSsl(), cfg.host, certFile, crypto);
+      Gatehouse g = new Gatehouse(vertx, servers, db, data, opts.isSsl(), cfg.host, certFile, crypto);
       g.adminTokenFromEnvironment = cfg.adminTokenText() != null;
       self[0] = g;
       g.ready = true;
@@ -220,6 +243,12 @@ public final class Gatehouse implements AutoCloseable {
     }
   }
 
+  private static int freePort(String host) throws IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+      return s.getLocalPort();
+    }
+  }
+
   private static String publicName(String bindHost) {
     return bindHost.equals("0.0.0.0") || bindHost.equals("::") ? "localhost" : bindHost;
   }
@@ -233,7 +262,7 @@ public final class Gatehouse implements AutoCloseable {
   }
 
   public int port() {
-    return server.actualPort();
+    return servers.get(0).actualPort();
   }
 
   /** {@code http[s]://host:port}, for clients on this machine. */
@@ -276,7 +305,8 @@ public final class Gatehouse implements AutoCloseable {
     }
     closed = true;
     try {
-      server.shutdown(30, TimeUnit.SECONDS).toCompletionStage().toCompletableFuture().get(35, TimeUnit.SECONDS);
+      io.vertx.core.Future.all(servers.stream().map(s -> s.shutdown(30, TimeUnit.SECONDS)).toList())
+          .toCompletionStage().toCompletableFuture().get(35, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.warn("HTTP server did not shut down cleanly: {}", e.toString());
     }

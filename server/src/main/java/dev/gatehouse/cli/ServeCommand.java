@@ -80,6 +80,18 @@ final class ServeCommand implements Callable<Integer> {
       description = "HTTP event loop threads; 0 means one per core (GATEHOUSE_EVENT_LOOPS)")
   int eventLoops;
 
+  @Option(names = "--consumer-token-cache", defaultValue = "${env:GATEHOUSE_CONSUMER_TOKEN_CACHE:-20000}",
+      description = "ConsumerJWS kept for repeat consumers, about 1 KB each; 0 turns it off (GATEHOUSE_CONSUMER_TOKEN_CACHE). Default: ${DEFAULT-VALUE}")
+  long consumerTokenCache;
+
+  @Option(names = "--app-token-cache", defaultValue = "${env:GATEHOUSE_APP_TOKEN_CACHE:-10000}",
+      description = "Verified AppJWTs remembered by the IDP; 0 turns it off (GATEHOUSE_APP_TOKEN_CACHE). Default: ${DEFAULT-VALUE}")
+  long appTokenCache;
+
+  @Option(names = "--access-log", defaultValue = "${env:GATEHOUSE_ACCESS_LOG:-false}",
+      description = "Log one line per request: method, path (never the query), status, time (GATEHOUSE_ACCESS_LOG)")
+  boolean accessLog;
+
   @Override
   public Integer call() {
     ServerConfig.Builder b = ServerConfig.builder()
@@ -87,6 +99,7 @@ final class ServeCommand implements Callable<Integer> {
         .tlsCert(tlsCert).tlsKey(tlsKey).tlsSelfSigned(tlsSelfSigned)
         .issuer(issuer).appTokenLifetimeSeconds(appTokenTtl).keyBits(keySize).jwksMaxAgeSeconds(jwksMaxAge)
         .db(db).crypto(crypto)
+        .consumerTokenCacheSize(consumerTokenCache).appTokenCacheSize(appTokenCache).accessLog(accessLog)
         .masterKey(System.getenv("GATEHOUSE_MASTER_KEY"))
         .adminToken(System.getenv("GATEHOUSE_ADMIN_TOKEN"));
     if (eventLoops > 0) {

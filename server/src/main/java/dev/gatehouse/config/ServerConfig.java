@@ -31,6 +31,9 @@ public final class ServerConfig {
   final String masterKeyText;
   final String adminTokenText;
   public final int eventLoops;
+  public final long consumerTokenCacheSize;
+  public final long appTokenCacheSize;
+  public final boolean accessLog;
   public final Clock clock;
 
   private ServerConfig(Builder b) {
@@ -51,6 +54,9 @@ public final class ServerConfig {
     this.masterKeyText = b.masterKeyText;
     this.adminTokenText = b.adminTokenText;
     this.eventLoops = b.eventLoops;
+    this.consumerTokenCacheSize = b.consumerTokenCacheSize;
+    this.appTokenCacheSize = b.appTokenCacheSize;
+    this.accessLog = b.accessLog;
     this.clock = b.clock;
   }
 
@@ -96,6 +102,9 @@ public final class ServerConfig {
     private String masterKeyText;
     private String adminTokenText;
     private int eventLoops = Runtime.getRuntime().availableProcessors();
+    private long consumerTokenCacheSize = 20_000;
+    private long appTokenCacheSize = 10_000;
+    private boolean accessLog;
     private Clock clock = Clock.systemUTC();
 
     public Builder dataDir(Path p) { this.dataDir = p; return this; }
@@ -116,6 +125,9 @@ public final class ServerConfig {
     public Builder adminToken(String text) { this.adminTokenText = blankToNull(text); return this; }
     public Builder eventLoops(int n) { this.eventLoops = n; return this; }
     public Builder clock(Clock c) { this.clock = c; return this; }
+    public Builder consumerTokenCacheSize(long n) { this.consumerTokenCacheSize = n; return this; }
+    public Builder appTokenCacheSize(long n) { this.appTokenCacheSize = n; return this; }
+    public Builder accessLog(boolean on) { this.accessLog = on; return this; }
 
     private static String blankToNull(String s) {
       return s == null || s.isBlank() ? null : s.trim();
@@ -134,6 +146,10 @@ public final class ServerConfig {
       require(keyBits == 2048 || keyBits == 3072 || keyBits == 4096, "--key-size must be 2048, 3072 or 4096, got " + keyBits);
       require(jwksMaxAgeSeconds >= 0 && jwksMaxAgeSeconds <= 86_400, "--jwks-max-age must be 0..86400 seconds, got " + jwksMaxAgeSeconds);
       require(eventLoops >= 1 && eventLoops <= 256, "--event-loops must be 1..256, got " + eventLoops);
+      require(consumerTokenCacheSize >= 0 && consumerTokenCacheSize <= 10_000_000,
+          "--consumer-token-cache must be 0..10000000 entries, got " + consumerTokenCacheSize);
+      require(appTokenCacheSize >= 0 && appTokenCacheSize <= 10_000_000,
+          "--app-token-cache must be 0..10000000 entries, got " + appTokenCacheSize);
       require(adminTokenText == null || adminTokenText.length() >= 16,
           "GATEHOUSE_ADMIN_TOKEN must be at least 16 characters");
       return new ServerConfig(this);

@@ -40,7 +40,9 @@ public final class HttpApi {
       java.util.function.Supplier<String> publicBaseUrl,
       dev.gatehouse.verifier.ConnectorRequestVerifier gatewayVerifier,
       dev.gatehouse.verifier.ConnectorRequestVerifier introspectionVerifier,
-      String issuer) {
+      String issuer,
+      io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics,
+      boolean accessLog) {
     @Override
     public String toString() {
       return "Parts[redacted]";
@@ -50,12 +52,23 @@ public final class HttpApi {
   public static Router router(Vertx vertx, Parts p) {
     Router r = Router.router(vertx);
     RawBody body = new RawBody(MAX_BODY);
+    bindMetrics(p);
+    r.route().handler(new HttpMetrics(p.metrics(), p.accessLog())::begin);
+    r.get("/metrics").handler(ctx -> vertx.executeBlocking(() -> p.metrics().scrape(), false).onComplete(ar -> {
+      if (ar.succeeded()) {
+        ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(ar.result());
+      } else {
+        ctx.fail(ar.cause());
+      }
+    }));
 
-    SentinelEndpoint sentinel = new SentinelEndpoint(p.apps(), p.appTokens());
+    SentinelEndpoint sentinel = new SentinelEndpoint(p.apps(), p.appTokens(),
+        io.micrometer.core.instrument.Counter.builder("gatehouse.tokens.issued").tag("kind", "app_jwt").description("Tokens issued").register(p.metrics()));
     r.post("/sentinel/api/account/:accountId/app/token").handler(body).handler(sentinel::tokenV1);
     r.post("/sentinel/api/v2/account/:accountId/app/token").handler(body).handler(sentinel::tokenV2);
 
-    IdpEndpoint idp = new IdpEndpoint(p.accounts(), p.apps(), p.appTokenVerifier(), p.consumerTokens());
+    IdpEndpoint idp = new IdpEndpoint(p.accounts(), p.apps(), p.appTokenVerifier(), p.consumerTokens(),
+        io.micrometer.core.instrument.Counter.builder("gatehouse.tokens.issued").tag("kind", "consumer_jws").description("Tokens issued").register(p.metrics()));
     r.post("/api/account/:accountId/consumer").handler(body).handler(idp::consumer);
 
     DomainEndpoint domain = new DomainEndpoint(p.accounts(), p.services());
@@ -102,6 +115,19 @@ public final class HttpApi {
     r.errorHandler(413, ctx -> Responses.error(ctx, ApiError.of(413, "request_too_large", "request body is larger than " + MAX_BODY + " bytes")));
     r.errorHandler(500, HttpApi::failure);
     return r;
+  }
+
+  private static void bindMetrics(Parts p) {
+    var reg = p.metrics();
+    io.micrometer.core.instrument.Gauge.builder("gatehouse.signing.provider", () -> 1)
+        .description("The RSA provider in use").tag("provider", p.signingProvider()).register(reg);
+    io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics.monitor(reg, p.consumerTokens().cache(), "consumer_jws");
+    io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics.monitor(reg, p.appTokenVerifier().cache(), "verified_app_jwt");
+    new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(reg);
+    new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(reg);
+    new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(reg);
+    new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(reg);
+    new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(reg);
   }
 
   static void failure(RoutingContext ctx) {

@@ -27,7 +27,11 @@ final class IdpEndpoint {
   private final AppTokenVerifier verifier;
   private final ConsumerTokenIssuer issuer;
 
-  IdpEndpoint(AccountDirectory accounts, AppDirectory apps, AppTokenVerifier verifier, ConsumerTokenIssuer issuer) {
+  private final io.micrometer.core.instrument.Counter issued;
+
+  IdpEndpoint(AccountDirectory accounts, AppDirectory apps, AppTokenVerifier verifier, ConsumerTokenIssuer issuer,
+      io.micrometer.core.instrument.Counter issued) {
+    this.issued = issued;
     this.accounts = accounts;
     this.apps = apps;
     this.verifier = verifier;
@@ -53,6 +57,7 @@ final class IdpEndpoint {
       throw new ApiException(ApiError.invalidRequest(problem));
     }
     ConsumerTokenIssuer.ConsumerToken t = issuer.issue(account, ext);
+    issued.increment();
     ctx.response().putHeader("Cache-Control", "no-store");
     Responses.json(ctx, 201, new JsonObject().put("token", t.token()));
   }

@@ -31,9 +31,12 @@ final class SentinelEndpoint {
   private final AppDirectory apps;
   private final AppTokenIssuer issuer;
 
-  SentinelEndpoint(AppDirectory apps, AppTokenIssuer issuer) {
+  private final io.micrometer.core.instrument.Counter issued;
+
+  SentinelEndpoint(AppDirectory apps, AppTokenIssuer issuer, io.micrometer.core.instrument.Counter issued) {
     this.apps = apps;
     this.issuer = issuer;
+    this.issued = issued;
   }
 
   void tokenV1(RoutingContext ctx) {
@@ -76,6 +79,7 @@ final class SentinelEndpoint {
     }
     List<String> scopes = scopes(app, Requests.single(params, "scope"));
     AppTokenIssuer.IssuedAppToken t = issuer.issue(app, scopes);
+    issued.increment();
     JsonObject body = new JsonObject()
         .put("access_token", t.token())
         .put("token_type", "Bearer");

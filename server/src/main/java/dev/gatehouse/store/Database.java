@@ -24,6 +24,8 @@ public final class Database implements AutoCloseable {
 
   private final HikariDataSource pool;
   private final String description;
+  private volatile io.micrometer.core.instrument.Timer queries;
+  private volatile io.micrometer.core.instrument.Timer updates;
 
   private Database(HikariDataSource pool, String description) {
     this.pool = pool;
@@ -92,6 +94,21 @@ public final class Database implements AutoCloseable {
 
   public DataSource dataSource() {
     return pool;
+  }
+
+  /** Store latency as {@code gatehouse_store_seconds{op="query|update"}}. */
+  public void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+    queries = io.micrometer.core.instrument.Timer.builder("gatehouse.store").tag("op", "query")
+        .description("Store statements").publishPercentileHistogram().register(registry);
+    updates = io.micrometer.core.instrument.Timer.builder("gatehouse.store").tag("op", "update")
+        .description("Store statements").publishPercentileHistogram().register(registry);
+  }
+
+  void record(boolean update, long nanos) {
+    io.micrometer.core.instrument.Timer t = update ? updates : queries;
+    if (t != null) {
+      t.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
   }
 
   public String description() {

@@ -21,13 +21,16 @@ final class Jdbc {
     T map(ResultSet rs) throws SQLException;
   }
 
+  private final Database db;
   private final DataSource ds;
 
-  Jdbc(DataSource ds) {
-    this.ds = ds;
+  Jdbc(Database db) {
+    this.db = db;
+    this.ds = db.dataSource();
   }
 
   <T> List<T> query(String sql, Binder binder, RowMapper<T> mapper) {
+    long start = System.nanoTime();
     try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       binder.bind(ps);
       try (ResultSet rs = ps.executeQuery()) {
@@ -39,11 +42,14 @@ final class Jdbc {
       }
     } catch (SQLException e) {
       throw new StoreException("store query failed: " + e.getMessage(), e);
+    } finally {
+      db.record(false, System.nanoTime() - start);
     }
   }
 
   /** @return rows changed, or -1 if the statement broke a unique key */
   int update(String sql, Binder binder) {
+    long start = System.nanoTime();
     try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       binder.bind(ps);
       return ps.executeUpdate();
@@ -52,6 +58,8 @@ final class Jdbc {
         return -1;
       }
       throw new StoreException("store update failed: " + e.getMessage(), e);
+    } finally {
+      db.record(true, System.nanoTime() - start);
     }
   }
 }

@@ -4,14 +4,13 @@ import dev.gatehouse.accounts.AccountRepository;
 import dev.gatehouse.accounts.StoredAccount;
 import java.time.Instant;
 import java.util.List;
-import javax.sql.DataSource;
 
 /** Accounts in the {@code accounts} table. Thread-safe. */
 public final class JdbcAccountRepository implements AccountRepository {
   private final Jdbc jdbc;
 
-  public JdbcAccountRepository(DataSource ds) {
-    this.jdbc = new Jdbc(ds);
+  public JdbcAccountRepository(Database db) {
+    this.jdbc = new Jdbc(db);
   }
 
   @Override

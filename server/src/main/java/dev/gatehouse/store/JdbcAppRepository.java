@@ -7,14 +7,13 @@ import dev.gatehouse.apps.ClientId;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import javax.sql.DataSource;
 
 /** App installations in the {@code apps} table. Thread-safe. */
 public final class JdbcAppRepository implements AppRepository {
   private final Jdbc jdbc;
 
-  public JdbcAppRepository(DataSource ds) {
-    this.jdbc = new Jdbc(ds);
+  public JdbcAppRepository(Database db) {
+    this.jdbc = new Jdbc(db);
   }
 
   @Override

@@ -6,14 +6,13 @@ import dev.gatehouse.keys.SigningKeyRepository;
 import dev.gatehouse.keys.StoredSigningKey;
 import java.time.Instant;
 import java.util.List;
-import javax.sql.DataSource;
 
 /** Signing keys in the {@code signing_keys} table, private halves sealed. Thread-safe. */
 public final class JdbcSigningKeyRepository implements SigningKeyRepository {
   private final Jdbc jdbc;
 
-  public JdbcSigningKeyRepository(DataSource ds) {
-    this.jdbc = new Jdbc(ds);
+  public JdbcSigningKeyRepository(Database db) {
+    this.jdbc = new Jdbc(db);
   }
 
   @Override

@@ -1,12 +1,9 @@
 package dev.gatehouse.tokens;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.gatehouse.apps.App;
 import dev.gatehouse.keys.SigningKeys;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Issues AppJWTs (Sentinel, client credentials): RS256 with the active app-token key, claims
@@ -41,14 +38,15 @@ public final class AppTokenIssuer {
 
   public IssuedAppToken issue(App app, List<String> scopes) {
     long iat = clock.instant().getEpochSecond();
-    Map<String, Object> claims = new LinkedHashMap<>();
-    claims.put("aud", app.accountId().value());
-    claims.put("azp", app.clientId().value());
-    claims.put("scope", String.join(" ", scopes));
-    claims.put("iss", issuer);
-    claims.put("exp", iat + lifetimeSeconds);
-    claims.put("iat", iat);
-    String token = keys.rings().app().active().sign(JSONObjectUtils.toJSONString(claims));
+    String claims = new ClaimsJson()
+        .put("aud", app.accountId().value())
+        .put("azp", app.clientId().value())
+        .put("scope", scopes.size() == 1 ? scopes.get(0) : String.join(" ", scopes))
+        .put("iss", issuer)
+        .put("exp", iat + lifetimeSeconds)
+        .put("iat", iat)
+        .json();
+    String token = keys.rings().app().active().sign(claims);
     return new IssuedAppToken(token, lifetimeSeconds);
   }
 

@@ -3,6 +3,8 @@ package dev.gatehouse.tokens;
 import static dev.gatehouse.tokens.TokenRejectedException.Reason.INSUFFICIENT_SCOPE;
 import static dev.gatehouse.tokens.TokenRejectedException.Reason.INVALID_TOKEN;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSObject;
 import dev.gatehouse.accounts.AccountId;
@@ -21,17 +23,24 @@ import java.util.Map;
  * account of the request and a {@code scope} holding the needed scope. Whether the app is still
  * enabled is the caller's question (it needs the app directory).
  *
+ * <p>A connector sends the same AppJWT for an hour, so verdicts are cached per token: a token seen
+ * before costs a lookup, not an RSA verification. A cached verdict is re-checked on every use for
+ * expiry and for its key still being published, so it is never staler than the token itself.
+ *
  * <p>Thread-safe.
  */
 public final class AppTokenVerifier {
   private final SigningKeys keys;
   private final String issuer;
   private final Clock clock;
+  private final Cache<String, VerifiedAppToken> verified;
 
-  public AppTokenVerifier(SigningKeys keys, String issuer, Clock clock) {
+  /** @param cacheSize AppJWTs remembered; 0 turns the cache off */
+  public AppTokenVerifier(SigningKeys keys, String issuer, Clock clock, long cacheSize) {
     this.keys = keys;
     this.issuer = issuer;
     this.clock = clock;
+    this.verified = Caffeine.newBuilder().maximumSize(cacheSize).recordStats().build();
   }
 
   /**
@@ -42,6 +51,29 @@ public final class AppTokenVerifier {
     if (token == null || token.isEmpty()) {
       throw new TokenRejectedException(INVALID_TOKEN, "Authorization header is missing: send the AppJWT from Sentinel");
     }
+    long now = clock.instant().getEpochSecond();
+    VerifiedAppToken v = verified.getIfPresent(token);
+    if (v != null && keys.rings().app().published(v.kid()).isEmpty()) {
+      verified.invalidate(token);
+      throw new TokenRejectedException(INVALID_TOKEN, "AppJWT kid '" + v.kid() + "' is no longer a key of this issuer");
+    }
+    if (v == null) {
+      v = verifySignatureAndClaims(token);
+      verified.put(token, v);
+    }
+    if (now >= v.expiresAtEpochSecond()) {
+      throw new TokenRejectedException(INVALID_TOKEN, "AppJWT expired " + (now - v.expiresAtEpochSecond()) + " s ago; get a new one from Sentinel");
+    }
+    if (!account.value().equals(v.audience())) {
+      throw new TokenRejectedException(INSUFFICIENT_SCOPE, "AppJWT aud is not account " + account + " of the request path");
+    }
+    if (!v.hasScope(requiredScope)) {
+      throw new TokenRejectedException(INSUFFICIENT_SCOPE, "AppJWT scope does not include " + requiredScope);
+    }
+    return v;
+  }
+
+  private VerifiedAppToken verifySignatureAndClaims(String token) {
     if (!looksCompact(token)) {
       throw new TokenRejectedException(INVALID_TOKEN, "AppJWT in the Authorization header is not a JWS (three base64url parts separated by dots)");
     }
@@ -73,23 +105,13 @@ public final class AppTokenVerifier {
     if (!(claims.get("exp") instanceof Number exp)) {
       throw new TokenRejectedException(INVALID_TOKEN, "AppJWT has no exp claim");
     }
-    long now = clock.instant().getEpochSecond();
-    if (now >= exp.longValue()) {
-      throw new TokenRejectedException(INVALID_TOKEN, "AppJWT expired " + (now - exp.longValue()) + " s ago; get a new one from Sentinel");
-    }
     ClientId clientId = claims.get("azp") instanceof String azp ? ClientId.parseOrNull(azp) : null;
     if (clientId == null) {
       throw new TokenRejectedException(INVALID_TOKEN, "AppJWT azp is not a client_id");
     }
-    Object aud = claims.get("aud");
-    if (!(aud instanceof String a) || !a.equals(account.value())) {
-      throw new TokenRejectedException(INSUFFICIENT_SCOPE, "AppJWT aud is not account " + account + " of the request path");
-    }
+    String aud = claims.get("aud") instanceof String a ? a : null;
     List<String> scopes = claims.get("scope") instanceof String s ? Arrays.asList(s.split(" ")) : List.of();
-    if (!scopes.contains(requiredScope)) {
-      throw new TokenRejectedException(INSUFFICIENT_SCOPE, "AppJWT scope does not include " + requiredScope);
-    }
-    return new VerifiedAppToken(account, clientId, List.copyOf(scopes), exp.longValue(), kid);
+    return new VerifiedAppToken(aud, clientId, scopes, exp.longValue(), kid);
   }
 
   /** Three non-empty base64url parts (the signature may not be empty for RS256). */
@@ -116,5 +138,10 @@ public final class AppTokenVerifier {
   private static String printable(String s) {
     String t = s.length() > 64 ? s.substring(0, 64) + "..." : s;
     return t.replaceAll("[^\\x20-\\x7E]", "?");
+  }
+
+  /** The cache, for metrics. */
+  public Cache<?, ?> cache() {
+    return verified;
   }
 }

@@ -1,41 +1,65 @@
 package dev.gatehouse.tokens;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.gatehouse.accounts.Account;
 import dev.gatehouse.consumers.LpConsumerId;
+import dev.gatehouse.keys.SigningKey;
 import dev.gatehouse.keys.SigningKeys;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Issues ConsumerJWS (IDP): RS256 with the active consumer-token key, exactly the claims
  * {@code account_id}, {@code ext_consumer_id}, {@code lp_consumer_id} and nothing else. The token
  * has no time claims and never expires, as documented.
  *
+ * <p>A ConsumerJWS depends only on the account, the external id and the signing key, and RS256
+ * (PKCS#1 v1.5) signatures are deterministic, so a consumer issued before gets the very same token
+ * from a bounded cache without a new signature. Entries are tied to the key that signed them: after
+ * a rotation the next request signs afresh.
+ *
  * <p>Thread-safe.
  */
 public final class ConsumerTokenIssuer {
   private final SigningKeys keys;
+  private final Cache<CacheKey, ConsumerToken> issued;
 
-  public ConsumerTokenIssuer(SigningKeys keys) {
+  private record CacheKey(String account, String extConsumerId) {}
+
+  /** @param cacheSize tokens kept for repeat consumers; 0 turns the cache off */
+  public ConsumerTokenIssuer(SigningKeys keys, long cacheSize) {
     this.keys = keys;
+    this.issued = Caffeine.newBuilder().maximumSize(cacheSize).recordStats().build();
   }
 
-  /** A signed ConsumerJWS and the consumer's stable id. */
-  public record ConsumerToken(String token, LpConsumerId lpConsumerId) {
+  /** A signed ConsumerJWS, the consumer's stable id, and the kid that signed it. */
+  public record ConsumerToken(String token, LpConsumerId lpConsumerId, String kid) {
     @Override
     public String toString() {
-      return "ConsumerToken[" + lpConsumerId + "]";
+      return "ConsumerToken[" + lpConsumerId + " " + kid + "]";
     }
   }
 
   /** @param extConsumerId already validated ({@link dev.gatehouse.consumers.ExtConsumerId}) */
   public ConsumerToken issue(Account account, String extConsumerId) {
+    SigningKey key = keys.rings().consumer().active();
+    CacheKey ck = new CacheKey(account.id().value(), extConsumerId);
+    ConsumerToken cached = issued.getIfPresent(ck);
+    if (cached != null && cached.kid().equals(key.kid())) {
+      return cached;
+    }
     LpConsumerId lp = account.consumerIdKey().derive(extConsumerId);
-    Map<String, Object> claims = new LinkedHashMap<>();
-    claims.put("account_id", account.id().value());
-    claims.put("ext_consumer_id", extConsumerId);
-    claims.put("lp_consumer_id", lp.value());
-    return new ConsumerToken(keys.rings().consumer().active().sign(JSONObjectUtils.toJSONString(claims)), lp);
+    String claims = new ClaimsJson()
+        .put("account_id", account.id().value())
+        .put("ext_consumer_id", extConsumerId)
+        .put("lp_consumer_id", lp.value())
+        .json();
+    ConsumerToken t = new ConsumerToken(key.sign(claims), lp, key.kid());
+    issued.put(ck, t);
+    return t;
+  }
+
+  /** The cache, for metrics. */
+  public Cache<?, ?> cache() {
+    return issued;
   }
 }

@@ -1,0 +1,31 @@
+package dev.gatehouse.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.util.List;
+
+/**
+ * One HTTP server on one event loop. Gatehouse deploys one per event loop on the same port;
+ * Vert.x shares the listening socket among them and deals connections out round-robin, so every
+ * core parses requests and signs tokens. (Servers created outside verticles all land on one loop.)
+ */
+public final class HttpServerVerticle extends VerticleBase {
+  private final HttpServerOptions options;
+  private final Router router;
+  private final List<HttpServer> started;
+
+  /** @param started receives each server once it listens (a synchronized list) */
+  public HttpServerVerticle(HttpServerOptions options, Router router, List<HttpServer> started) {
+    this.options = options;
+    this.router = router;
+    this.started = started;
+  }
+
+  @Override
+  public Future<?> start() {
+    return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(started::add);
+  }
+}

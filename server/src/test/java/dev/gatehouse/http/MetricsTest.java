@@ -1,0 +1,47 @@
+package dev.gatehouse.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.TestServer;
+import dev.gatehouse.TestServer.AppCredentials;
+import java.net.http.HttpResponse;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** {@code /metrics} counts what happened, in Prometheus text format. */
+class MetricsTest {
+  static double value(String scrape, String series) {
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " ([0-9.eE+-]+)$").matcher(scrape);
+    assertThat(m.find()).as("series " + series + " in\n" + scrape.lines().filter(l -> l.startsWith("gatehouse")).toList()).isTrue();
+    return Double.parseDouble(m.group(1));
+  }
+
+  @Test
+  void requestsTokensAndCacheHits_areCounted() {
+    try (TestServer server = TestServer.start()) {
+      AppCredentials app = server.accountWithApp("5313846");
+      String jwt = server.appJwt(app);
+      for (int i = 0; i < 3; i++) {
+        server.consumerJws("5313846", jwt, "same-consumer");
+      }
+      server.consumer("5313846", null, "{}");
+      server.get("/.well-known/jwks.json");
+      HttpResponse<String> r = server.get("/metrics");
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.headers().firstValue("Content-Type")).get().asString().startsWith("text/plain");
+      String s = r.body();
+      assertThat(value(s, "gatehouse_tokens_issued_total{kind=\"app_jwt\"}")).isEqualTo(1);
+      assertThat(value(s, "gatehouse_tokens_issued_total{kind=\"consumer_jws\"}")).isEqualTo(3);
+      assertThat(value(s, "gatehouse_http_requests_seconds_count{endpoint=\"idp_consumer\",status=\"2xx\"}")).isEqualTo(3);
+      assertThat(value(s, "gatehouse_http_requests_seconds_count{endpoint=\"idp_consumer\",status=\"4xx\"}")).isEqualTo(1);
+      assertThat(value(s, "gatehouse_http_requests_seconds_count{endpoint=\"jwks\",status=\"2xx\"}")).isEqualTo(1);
+      assertThat(value(s, "cache_gets_total{cache=\"consumer_jws\",result=\"hit\"}")).isEqualTo(2);
+      assertThat(value(s, "cache_gets_total{cache=\"verified_app_jwt\",result=\"hit\"}")).isEqualTo(2);
+      assertThat(value(s, "cache_gets_total{cache=\"verified_app_jwt\",result=\"miss\"}")).isEqualTo(1);
+      assertThat(s).contains("gatehouse_signing_provider{provider=\"" + server.gatehouse().crypto().describe() + "\"} 1");
+      assertThat(s).contains("gatehouse_store_seconds_count{op=\"update\"}");
+      assertThat(s).doesNotContain(app.clientSecret()).doesNotContain(jwt);
+    }
+  }
+}
