@@ -97,8 +97,8 @@ public final class Gatehouse implements AutoCloseable {
       CryptoProvider c = CryptoProvider.select(cfg.crypto);
       List<KeyPair> spare = new ArrayList<>();
       if (freshStore) {
-        spare.add(KeyVault.generate(c, cfg.keyBits));
-        spare.add(KeyVault.generate(c, cfg.keyBits));
+        spare.add(KeyVault.generate(c, cfg.algorithm, cfg.keyBits));
+        spare.add(KeyVault.generate(c, cfg.algorithm, cfg.keyBits));
       }
       return new Boot(c, spare);
     });
@@ -117,7 +117,7 @@ public final class Gatehouse implements AutoCloseable {
       apps.reload();
       Boot booted = join(bootF);
       CryptoProvider crypto = booted.crypto();
-      KeyVault vault = new KeyVault(new JdbcSigningKeyRepository(db), master, crypto, cfg.keyBits, cfg.clock);
+      KeyVault vault = new KeyVault(new JdbcSigningKeyRepository(db), master, crypto, cfg.algorithm, cfg.keyBits, cfg.clock);
       vault.addSparePairs(booted.spareKeys());
       SigningKeys keys = new SigningKeys(vault.loadOrCreate());
 

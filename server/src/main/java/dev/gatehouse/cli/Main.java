@@ -12,6 +12,10 @@ import picocli.CommandLine.Command;
     subcommands = {ServeCommand.class, AccountCommand.class, AppCommand.class, WarmupCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   public static void main(String[] args) {
+    // Setting up logging costs a few hundred ms of class loading; do it while picocli parses.
+    Thread logging = new Thread(() -> org.slf4j.LoggerFactory.getILoggerFactory(), "gatehouse-log-init");
+    logging.setDaemon(true);
+    logging.start();
     int code = commandLine().execute(args);
     if (code != 0 || !ServeCommand.RUNNING.get()) {
       System.exit(code);

@@ -64,6 +64,10 @@ final class ServeCommand implements Callable<Integer> {
       description = "RSA size of new signing keys: 2048, 3072 or 4096 (GATEHOUSE_KEY_SIZE). Default: ${DEFAULT-VALUE}")
   int keySize;
 
+  @Option(names = "--alg", defaultValue = "${env:GATEHOUSE_ALG:-RS256}",
+      description = "Algorithm of new signing keys: RS256 (documented) or ES256 (a departure: every verifier must accept it) (GATEHOUSE_ALG). Default: ${DEFAULT-VALUE}")
+  dev.gatehouse.keys.KeyAlgorithm alg;
+
   @Option(names = "--jwks-max-age", defaultValue = "${env:GATEHOUSE_JWKS_MAX_AGE:-300}",
       description = "Cache-Control max-age of the JWKS in seconds (GATEHOUSE_JWKS_MAX_AGE). Default: ${DEFAULT-VALUE}")
   long jwksMaxAge;
@@ -97,7 +101,7 @@ final class ServeCommand implements Callable<Integer> {
     ServerConfig.Builder b = ServerConfig.builder()
         .dataDir(data).host(host).port(port).publicHost(publicHost)
         .tlsCert(tlsCert).tlsKey(tlsKey).tlsSelfSigned(tlsSelfSigned)
-        .issuer(issuer).appTokenLifetimeSeconds(appTokenTtl).keyBits(keySize).jwksMaxAgeSeconds(jwksMaxAge)
+        .issuer(issuer).appTokenLifetimeSeconds(appTokenTtl).keyBits(keySize).algorithm(alg).jwksMaxAgeSeconds(jwksMaxAge)
         .db(db).crypto(crypto)
         .consumerTokenCacheSize(consumerTokenCache).appTokenCacheSize(appTokenCache).accessLog(accessLog)
         .masterKey(System.getenv("GATEHOUSE_MASTER_KEY"))

@@ -24,6 +24,7 @@ public final class ServerConfig {
   public final String issuer;
   public final long appTokenLifetimeSeconds;
   public final int keyBits;
+  public final dev.gatehouse.keys.KeyAlgorithm algorithm;
   public final long jwksMaxAgeSeconds;
   /** Null means the embedded H2 store in the data folder. */
   public final String db;
@@ -48,6 +49,7 @@ public final class ServerConfig {
     this.issuer = b.issuer;
     this.appTokenLifetimeSeconds = b.appTokenLifetimeSeconds;
     this.keyBits = b.keyBits;
+    this.algorithm = b.algorithm;
     this.jwksMaxAgeSeconds = b.jwksMaxAgeSeconds;
     this.db = b.db;
     this.crypto = b.crypto;
@@ -96,6 +98,7 @@ public final class ServerConfig {
     private String issuer = "Sentinel";
     private long appTokenLifetimeSeconds = 3600;
     private int keyBits = 2048;
+    private dev.gatehouse.keys.KeyAlgorithm algorithm = dev.gatehouse.keys.KeyAlgorithm.RS256;
     private long jwksMaxAgeSeconds = 300;
     private String db;
     private CryptoProvider.Choice crypto = CryptoProvider.Choice.AUTO;
@@ -118,6 +121,7 @@ public final class ServerConfig {
     public Builder issuer(String s) { this.issuer = s; return this; }
     public Builder appTokenLifetimeSeconds(long s) { this.appTokenLifetimeSeconds = s; return this; }
     public Builder keyBits(int b) { this.keyBits = b; return this; }
+    public Builder algorithm(dev.gatehouse.keys.KeyAlgorithm a) { this.algorithm = a; return this; }
     public Builder jwksMaxAgeSeconds(long s) { this.jwksMaxAgeSeconds = s; return this; }
     public Builder db(String url) { this.db = blankToNull(url); return this; }
     public Builder crypto(CryptoProvider.Choice c) { this.crypto = c; return this; }

@@ -39,16 +39,21 @@ public final class KeyVault {
   private final MasterKey masterKey;
   private final CryptoProvider crypto;
   private final int bits;
+  private final KeyAlgorithm algorithm;
   private final Clock clock;
   private final java.util.Queue<KeyPair> spare = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
-  public KeyVault(SigningKeyRepository repository, MasterKey masterKey, CryptoProvider crypto, int bits, Clock clock) {
+  /**
+   * @param algorithm of new keys: RS256 (RSA of {@code bits}) or ES256 (P-256); existing keys keep theirs
+   */
+  public KeyVault(SigningKeyRepository repository, MasterKey masterKey, CryptoProvider crypto, KeyAlgorithm algorithm, int bits, Clock clock) {
     if (!ALLOWED_BITS.contains(bits)) {
       throw new IllegalArgumentException("RSA key size must be one of " + ALLOWED_BITS + ", got " + bits);
     }
     this.repository = repository;
     this.masterKey = masterKey;
     this.crypto = crypto;
+    this.algorithm = algorithm;
     this.bits = bits;
     this.clock = clock;
   }
@@ -78,21 +83,26 @@ public final class KeyVault {
     spare.addAll(pairs);
   }
 
-  /** A new RSA key pair of the given size from the given provider. */
-  public static KeyPair generate(CryptoProvider crypto, int bits) {
+  /** A new key pair for the algorithm (RSA of the given size, or P-256) from the given provider. */
+  public static KeyPair generate(CryptoProvider crypto, KeyAlgorithm algorithm, int bits) {
     try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA", crypto.provider());
-      g.initialize(bits);
+      KeyPairGenerator g = KeyPairGenerator.getInstance(algorithm.keyType, crypto.provider());
+      if (algorithm == KeyAlgorithm.ES256) {
+        g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+      } else {
+        g.initialize(bits);
+      }
       return g.generateKeyPair();
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot generate an RSA-" + bits + " key", e);
+      throw new IllegalStateException("cannot generate a " + algorithm + " key", e);
     }
   }
 
   /** Generates a key, seals and stores it, and returns its handle. */
   public SigningKey create(KeyPurpose purpose, KeyState state) {
     KeyPair spareOne = spare.poll();
-    KeyPair pair = spareOne != null ? spareOne : generate(crypto, bits);
+    KeyPair pair = spareOne != null && spareOne.getPublic().getAlgorithm().equals(algorithm.keyType)
+        ? spareOne : generate(crypto, algorithm, bits);
     Instant now = clock.instant();
     String base = "appjwt-" + DAY.format(now);
     Set<String> taken = new HashSet<>();
@@ -102,12 +112,15 @@ public final class KeyVault {
       if (taken.contains(kid)) {
         continue;
       }
-      RSAPublicKey pub = (RSAPublicKey) pair.getPublic();
-      String jwk = new RSAKey.Builder(pub).keyID(kid).build().toJSONString();
+      java.security.PublicKey pub = pair.getPublic();
+      String jwk = (pub instanceof RSAPublicKey rsa
+          ? new RSAKey.Builder(rsa).keyID(kid).build()
+          : new com.nimbusds.jose.jwk.ECKey.Builder(com.nimbusds.jose.jwk.Curve.P_256, (java.security.interfaces.ECPublicKey) pub).keyID(kid).build())
+          .toJSONString();
       String sealed = masterKey.seal(pair.getPrivate().getEncoded(), context(kid));
-      StoredSigningKey s = new StoredSigningKey(kid, purpose, state, "RS256", jwk, sealed, now);
+      StoredSigningKey s = new StoredSigningKey(kid, purpose, state, algorithm.name(), jwk, sealed, now);
       if (repository.insert(s)) {
-        LOG.info("created {} signing key {} (RSA-{}, {})", purpose, kid, bits, state);
+        LOG.info("created {} signing key {} ({}, {})", purpose, kid, algorithm == KeyAlgorithm.RS256 ? "RSA-" + bits : "ES256 P-256", state);
         return new SigningKey(kid, purpose, state, now, pub, pair.getPrivate(), crypto.provider());
       }
       taken.add(kid); // another node took it meanwhile
@@ -117,9 +130,10 @@ public final class KeyVault {
 
   private SigningKey open(StoredSigningKey s) {
     try {
-      RSAPublicKey pub = RSAKey.parse(s.publicJwk()).toRSAPublicKey();
+      com.nimbusds.jose.jwk.JWK jwk = com.nimbusds.jose.jwk.JWK.parse(s.publicJwk());
+      java.security.PublicKey pub = jwk instanceof RSAKey rsa ? rsa.toRSAPublicKey() : jwk.toECKey().toECPublicKey();
       byte[] pkcs8 = masterKey.open(s.sealedPrivateKey(), context(s.kid()));
-      PrivateKey priv = KeyFactory.getInstance("RSA", crypto.provider()).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+      PrivateKey priv = KeyFactory.getInstance(pub.getAlgorithm(), crypto.provider()).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
       java.util.Arrays.fill(pkcs8, (byte) 0);
       return new SigningKey(s.kid(), s.purpose(), s.state(), s.createdAt(), pub, priv, crypto.provider());
     } catch (java.text.ParseException | com.nimbusds.jose.JOSEException | GeneralSecurityException e) {

@@ -4,67 +4,88 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.crypto.impl.ECDSA;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Instant;
 
 /**
- * A handle on one RSA signing key: its {@code kid}, purpose and state, the public JWK, and the
- * ability to sign and verify. The private key never leaves this object; {@code alg} and {@code kid}
- * of every JWS come from here, never from token code.
+ * A handle on one signing key: its {@code kid}, purpose, state and algorithm, the public JWK, and
+ * the ability to sign and verify. The private key never leaves this object; {@code alg} and
+ * {@code kid} of every JWS come from here, never from token code. RSA keys under 2048 bits are
+ * refused; EC keys must be P-256.
  *
- * <p>Immutable and thread-safe (Nimbus' RSASSA signer and verifier are).
+ * <p>Immutable and thread-safe.
  */
 public final class SigningKey {
   public static final int MIN_BITS = 2048;
+  private static final java.util.Base64.Encoder B64 = java.util.Base64.getUrlEncoder().withoutPadding();
 
   private final String kid;
   private final KeyPurpose purpose;
   private final KeyState state;
   private final Instant createdAt;
-  private final RSAKey publicJwk;
-  private final RSAPublicKey publicKey;
+  private final KeyAlgorithm algorithm;
+  private final JWK publicJwk;
+  private final PublicKey publicKey;
   private final String signingPrefix;
   private final PrivateKey privateKey;
   private final java.security.Provider provider;
   private final ThreadLocal<java.security.Signature> signatures;
-  private final RSASSAVerifier verifier;
+  private final JWSVerifier verifier;
 
   SigningKey(
       String kid,
       KeyPurpose purpose,
       KeyState state,
       Instant createdAt,
-      RSAPublicKey publicKey,
+      PublicKey publicKey,
       PrivateKey privateKey,
       java.security.Provider provider) {
-    if (publicKey.getModulus().bitLength() < MIN_BITS) {
-      throw new IllegalArgumentException(
-          "RSA key " + kid + " has " + publicKey.getModulus().bitLength() + " bits; at least " + MIN_BITS + " required");
-    }
     this.kid = kid;
     this.purpose = purpose;
     this.state = state;
     this.createdAt = createdAt;
-    this.publicJwk =
-        new RSAKey.Builder(publicKey)
-            .keyID(kid)
-            .algorithm(JWSAlgorithm.RS256)
-            .keyUse(com.nimbusds.jose.jwk.KeyUse.SIGNATURE)
-            .build();
     this.publicKey = publicKey;
-    // the documented header, member order included: {"kid":"appjwt-13-05-17","typ":"JWT","alg":"RS256"}
-    this.signingPrefix = B64.encodeToString(("{\"kid\":\"" + kid + "\",\"typ\":\"JWT\",\"alg\":\"RS256\"}")
-        .getBytes(java.nio.charset.StandardCharsets.US_ASCII)) + ".";
     this.privateKey = privateKey;
     this.provider = provider;
+    try {
+      if (publicKey instanceof RSAPublicKey rsa) {
+        if (rsa.getModulus().bitLength() < MIN_BITS) {
+          throw new IllegalArgumentException(
+              "RSA key " + kid + " has " + rsa.getModulus().bitLength() + " bits; at least " + MIN_BITS + " required");
+        }
+        this.algorithm = KeyAlgorithm.RS256;
+        this.publicJwk = new RSAKey.Builder(rsa).keyID(kid).algorithm(JWSAlgorithm.RS256).keyUse(KeyUse.SIGNATURE).build();
+        RSASSAVerifier v = new RSASSAVerifier(rsa);
+        v.getJCAContext().setProvider(provider);
+        this.verifier = v;
+      } else if (publicKey instanceof ECPublicKey ec) {
+        if (!Curve.P_256.equals(Curve.forECParameterSpec(ec.getParams()))) {
+          throw new IllegalArgumentException("EC key " + kid + " is not on P-256");
+        }
+        this.algorithm = KeyAlgorithm.ES256;
+        this.publicJwk = new ECKey.Builder(Curve.P_256, ec).keyID(kid).algorithm(JWSAlgorithm.ES256).keyUse(KeyUse.SIGNATURE).build();
+        this.verifier = new ECDSAVerifier(ec);
+      } else {
+        throw new IllegalArgumentException("key " + kid + " is neither RSA nor EC");
+      }
+    } catch (JOSEException e) {
+      throw new IllegalArgumentException("key " + kid + " is unusable: " + e.getMessage(), e);
+    }
+    // the documented header, member order included: {"kid":"appjwt-13-05-17","typ":"JWT","alg":"RS256"}
+    this.signingPrefix = B64.encodeToString(("{\"kid\":\"" + kid + "\",\"typ\":\"JWT\",\"alg\":\"" + algorithm.name() + "\"}")
+        .getBytes(java.nio.charset.StandardCharsets.US_ASCII)) + ".";
     this.signatures = ThreadLocal.withInitial(this::newSignature);
-    new RSASSASigner(privateKey); // Nimbus' own checks on the key (RSA, usable for RS256)
-    this.verifier = new RSASSAVerifier(publicKey);
-    this.verifier.getJCAContext().setProvider(provider);
   }
 
   SigningKey withState(KeyState s) {
@@ -76,6 +97,7 @@ public final class SigningKey {
     this.purpose = k.purpose;
     this.state = s;
     this.createdAt = k.createdAt;
+    this.algorithm = k.algorithm;
     this.publicJwk = k.publicJwk;
     this.publicKey = k.publicKey;
     this.signingPrefix = k.signingPrefix;
@@ -102,13 +124,17 @@ public final class SigningKey {
   }
 
   /** The public half only. */
-  public RSAKey publicJwk() {
+  public JWK publicJwk() {
     return publicJwk;
   }
 
   /** The public key, for verifiers. */
-  public RSAPublicKey publicKey() {
+  public PublicKey publicKey() {
     return publicKey;
+  }
+
+  public KeyAlgorithm algorithm() {
+    return algorithm;
   }
 
   public int bits() {
@@ -134,8 +160,12 @@ public final class SigningKey {
     java.security.Signature s = signatures.get();
     try {
       s.update(input.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      return input + "." + B64.encodeToString(s.sign());
-    } catch (java.security.SignatureException e) {
+      byte[] sig = s.sign();
+      if (algorithm == KeyAlgorithm.ES256) { // JCA gives DER; JWS wants R || S (RFC 7518 §3.4)
+        sig = ECDSA.transcodeSignatureToConcat(sig, 64);
+      }
+      return input + "." + B64.encodeToString(sig);
+    } catch (java.security.SignatureException | JOSEException e) {
       signatures.remove(); // its state is unknown now
       throw new IllegalStateException("signing with " + kid + " failed", e);
     }
@@ -143,7 +173,7 @@ public final class SigningKey {
 
   private java.security.Signature newSignature() {
     try {
-      java.security.Signature s = java.security.Signature.getInstance("SHA256withRSA", provider);
+      java.security.Signature s = java.security.Signature.getInstance(algorithm.signature, provider);
       s.initSign(privateKey);
       return s;
     } catch (java.security.GeneralSecurityException e) {
@@ -151,11 +181,13 @@ public final class SigningKey {
     }
   }
 
-  private static final java.util.Base64.Encoder B64 = java.util.Base64.getUrlEncoder().withoutPadding();
 
-  /** Checks a parsed JWS' signature with this key; false also if the key is no longer published. */
+  /**
+   * Checks a parsed JWS' signature with this key; false also if the key is no longer published or
+   * the JWS names another algorithm than the key's (no algorithm confusion).
+   */
   public boolean verifies(JWSObject jws) {
-    if (!state.published()) {
+    if (!state.published() || !algorithm.jws.equals(jws.getHeader().getAlgorithm())) {
       return false;
     }
     try {
@@ -171,6 +203,6 @@ public final class SigningKey {
 
   @Override
   public String toString() {
-    return "SigningKey[" + kid + " " + purpose + " " + state + " RSA-" + bits() + "]";
+    return "SigningKey[" + kid + " " + purpose + " " + state + " " + (algorithm == KeyAlgorithm.RS256 ? "RSA-" + bits() : "ES256") + "]";
   }
 }

@@ -83,8 +83,9 @@ public final class AppTokenVerifier {
     } catch (ParseException e) {
       throw new TokenRejectedException(INVALID_TOKEN, "AppJWT in the Authorization header cannot be parsed: " + e.getMessage());
     }
-    if (!JWSAlgorithm.RS256.equals(jws.getHeader().getAlgorithm())) {
-      throw new TokenRejectedException(INVALID_TOKEN, "AppJWT alg " + jws.getHeader().getAlgorithm() + " is not accepted; only RS256");
+    JWSAlgorithm alg = jws.getHeader().getAlgorithm();
+    if (!JWSAlgorithm.RS256.equals(alg) && !JWSAlgorithm.ES256.equals(alg)) {
+      throw new TokenRejectedException(INVALID_TOKEN, "AppJWT alg " + alg + " is not accepted; only RS256");
     }
     String kid = jws.getHeader().getKeyID();
     if (kid == null) {
@@ -92,6 +93,9 @@ public final class AppTokenVerifier {
     }
     SigningKey key = keys.rings().app().published(kid).orElseThrow(
         () -> new TokenRejectedException(INVALID_TOKEN, "AppJWT kid '" + printable(kid) + "' is not a key of this issuer"));
+    if (!key.algorithm().jws().equals(alg)) {
+      throw new TokenRejectedException(INVALID_TOKEN, "AppJWT alg " + alg + " is not the alg of key " + kid);
+    }
     if (!key.verifies(jws)) {
       throw new TokenRejectedException(INVALID_TOKEN, "AppJWT signature does not verify");
     }

@@ -4,7 +4,7 @@ import dev.gatehouse.keys.KeyRing;
 import dev.gatehouse.keys.SigningKey;
 import dev.gatehouse.keys.SigningKeys;
 import dev.gatehouse.verifier.VerificationKeys;
-import java.security.interfaces.RSAPublicKey;
+import java.security.PublicKey;
 
 /**
  * The verifier library's key source inside the server: the server's own rings, read directly.
@@ -19,12 +19,12 @@ public final class ServerVerificationKeys implements VerificationKeys {
   }
 
   @Override
-  public RSAPublicKey appKey(String kid) {
+  public PublicKey appKey(String kid) {
     return key(keys.rings().app(), kid);
   }
 
   @Override
-  public RSAPublicKey consumerKey(String kid) {
+  public PublicKey consumerKey(String kid) {
     return key(keys.rings().consumer(), kid);
   }
 
@@ -33,7 +33,7 @@ public final class ServerVerificationKeys implements VerificationKeys {
     return keys.rings().app().published(kid).isPresent() || keys.rings().consumer().published(kid).isPresent();
   }
 
-  private static RSAPublicKey key(KeyRing ring, String kid) {
+  private static PublicKey key(KeyRing ring, String kid) {
     return ring.published(kid).map(SigningKey::publicKey).orElse(null);
   }
 }

@@ -9,9 +9,13 @@ import static dev.gatehouse.verifier.ErrorCode.MISSING_PARAMETER;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.JWKSet;
 import java.net.URI;
+import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.text.ParseException;
 import java.time.Clock;
@@ -31,7 +35,7 @@ import java.util.function.Function;
  *
  * <ol>
  *   <li>no account in the request: 40001; no {@code Authorization}: 40105; no ConsumerJWS header: 40104;
- *   <li>AppJWT not a compact JWS, {@code alg} not RS256, unknown {@code kid}, bad signature, or
+ *   <li>AppJWT not a compact JWS, {@code alg} not RS256 (or ES256 with a P-256 key), unknown {@code kid}, bad signature, or
  *       expired (beyond the clock skew, default 30 s): 40102;
  *   <li>AppJWT {@code iss} not the expected issuer, {@code aud} not the request's account, no
  *       {@code azp}, or {@code scope} without the required scope: 40001;
@@ -65,7 +69,7 @@ public final class ConnectorRequestVerifier {
   private final Clock clock;
   private final TokenCache<AppToken> appCache;
   private final TokenCache<ConsumerToken> consumerCache;
-  private final Map<RSAPublicKey, RSASSAVerifier> verifiers = new ConcurrentHashMap<>();
+  private final Map<PublicKey, JWSVerifier> verifiers = new ConcurrentHashMap<>();
 
   private ConnectorRequestVerifier(Builder b) {
     this.keys = b.keys;
@@ -256,7 +260,7 @@ public final class ConnectorRequestVerifier {
     }
     JWSObject jws = parse(token, INVALID_APP_JWT, "AppJWT");
     String kid = jws.getHeader().getKeyID();
-    RSAPublicKey key = kid == null ? null : keys.appKey(kid);
+    PublicKey key = kid == null ? null : keys.appKey(kid);
     if (key == null) {
       throw new Refused(INVALID_APP_JWT, "AppJWT kid is not a key of the issuer");
     }
@@ -301,7 +305,7 @@ public final class ConnectorRequestVerifier {
     }
     JWSObject jws = parse(token, INVALID_CONSUMER_JWS, "ConsumerJWS");
     String kid = jws.getHeader().getKeyID();
-    RSAPublicKey key = kid == null ? null : keys.consumerKey(kid);
+    PublicKey key = kid == null ? null : keys.consumerKey(kid);
     if (key == null) {
       throw new Refused(INVALID_CONSUMER_JWS, "ConsumerJWS kid is not a key of the issuer");
     }
@@ -325,14 +329,23 @@ public final class ConnectorRequestVerifier {
     } catch (ParseException | RuntimeException e) {
       throw new Refused(code, what + " is not a JWS in compact form");
     }
-    if (!JWSAlgorithm.RS256.equals(jws.getHeader().getAlgorithm())) {
-      throw new Refused(code, what + " alg " + jws.getHeader().getAlgorithm() + " is not accepted; only RS256");
+    JWSAlgorithm alg = jws.getHeader().getAlgorithm();
+    if (!JWSAlgorithm.RS256.equals(alg) && !JWSAlgorithm.ES256.equals(alg)) {
+      throw new Refused(code, what + " alg " + alg + " is not accepted; only RS256");
     }
     return jws;
   }
 
-  private void checkSignature(JWSObject jws, RSAPublicKey key, ErrorCode code, String what) throws Refused {
-    RSASSAVerifier v = verifiers.computeIfAbsent(key, RSASSAVerifier::new);
+  private void checkSignature(JWSObject jws, PublicKey key, ErrorCode code, String what) throws Refused {
+    // the key decides the algorithm: an RSA key verifies RS256 only, a P-256 key ES256 only
+    JWSAlgorithm expected = key instanceof ECPublicKey ? JWSAlgorithm.ES256 : JWSAlgorithm.RS256;
+    if (!expected.equals(jws.getHeader().getAlgorithm())) {
+      throw new Refused(code, what + " alg " + jws.getHeader().getAlgorithm() + " does not match its key");
+    }
+    JWSVerifier v = verifiers.computeIfAbsent(key, ConnectorRequestVerifier::verifierFor);
+    if (v == null) {
+      throw new Refused(code, what + " key is unusable");
+    }
     boolean ok;
     try {
       ok = jws.verify(v);
@@ -342,6 +355,20 @@ public final class ConnectorRequestVerifier {
     if (!ok) {
       throw new Refused(code, what + " signature does not verify");
     }
+  }
+
+  private static JWSVerifier verifierFor(PublicKey key) {
+    try {
+      if (key instanceof RSAPublicKey rsa) {
+        return new RSASSAVerifier(rsa);
+      }
+      if (key instanceof ECPublicKey ec) {
+        return new ECDSAVerifier(ec);
+      }
+    } catch (JOSEException e) {
+      return null;
+    }
+    return null;
   }
 
   /** The token from a header value: raw, or after {@code Bearer } (any case); null if absent or empty. */

@@ -6,7 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.interfaces.RSAPublicKey;
+import java.security.PublicKey;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,7 +48,7 @@ public final class RemoteJwks implements VerificationKeys, AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final ReentrantLock fetching = new ReentrantLock();
 
-  private volatile Map<String, RSAPublicKey> keys = Map.of();
+  private volatile Map<String, PublicKey> keys = Map.of();
   private volatile String etag;
   private volatile Instant lastAttempt = Instant.MIN;
   private volatile Instant lastSuccess;
@@ -147,7 +147,7 @@ public final class RemoteJwks implements VerificationKeys, AutoCloseable {
       if (r.statusCode() != 200) {
         return failed("JWKS " + uri + " answered " + r.statusCode());
       }
-      Map<String, RSAPublicKey> fresh = StaticKeys.rsaKeys(JWKSet.parse(r.body()));
+      Map<String, PublicKey> fresh = StaticKeys.usableKeys(JWKSet.parse(r.body()));
       keys = fresh;
       etag = r.headers().firstValue("ETag").orElse(null);
       return succeeded(maxAge);
@@ -189,11 +189,11 @@ public final class RemoteJwks implements VerificationKeys, AutoCloseable {
     return defaultMaxAge;
   }
 
-  private RSAPublicKey lookup(String kid) {
+  private PublicKey lookup(String kid) {
     if (kid == null) {
       return null;
     }
-    RSAPublicKey k = keys.get(kid);
+    PublicKey k = keys.get(kid);
     if (k != null) {
       return k;
     }
@@ -216,12 +216,12 @@ public final class RemoteJwks implements VerificationKeys, AutoCloseable {
   }
 
   @Override
-  public RSAPublicKey appKey(String kid) {
+  public PublicKey appKey(String kid) {
     return lookup(kid);
   }
 
   @Override
-  public RSAPublicKey consumerKey(String kid) {
+  public PublicKey consumerKey(String kid) {
     return lookup(kid);
   }
 

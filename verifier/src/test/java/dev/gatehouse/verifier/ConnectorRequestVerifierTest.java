@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.MACSigner;
 import java.nio.charset.StandardCharsets;
-import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -158,8 +157,8 @@ class ConnectorRequestVerifierTest {
     AtomicInteger lookups = new AtomicInteger();
     StaticKeys real = new StaticKeys(TestIssuer.jwks(key));
     VerificationKeys counting = new VerificationKeys() {
-      @Override public RSAPublicKey appKey(String kid) { lookups.incrementAndGet(); return real.appKey(kid); }
-      @Override public RSAPublicKey consumerKey(String kid) { lookups.incrementAndGet(); return real.consumerKey(kid); }
+      @Override public java.security.PublicKey appKey(String kid) { lookups.incrementAndGet(); return real.appKey(kid); }
+      @Override public java.security.PublicKey consumerKey(String kid) { lookups.incrementAndGet(); return real.consumerKey(kid); }
       @Override public boolean isPublished(String kid) { return real.isPublished(kid); }
     };
     FakeClock clock = new FakeClock();
@@ -179,8 +178,8 @@ class ConnectorRequestVerifierTest {
     java.util.concurrent.atomic.AtomicBoolean published = new java.util.concurrent.atomic.AtomicBoolean(true);
     StaticKeys real = new StaticKeys(TestIssuer.jwks(key));
     VerificationKeys retiring = new VerificationKeys() {
-      @Override public RSAPublicKey appKey(String kid) { return published.get() ? real.appKey(kid) : null; }
-      @Override public RSAPublicKey consumerKey(String kid) { return published.get() ? real.consumerKey(kid) : null; }
+      @Override public java.security.PublicKey appKey(String kid) { return published.get() ? real.appKey(kid) : null; }
+      @Override public java.security.PublicKey consumerKey(String kid) { return published.get() ? real.consumerKey(kid) : null; }
       @Override public boolean isPublished(String kid) { return published.get() && real.isPublished(kid); }
     };
     ConnectorRequestVerifier v = ConnectorRequestVerifier.builder().keys(retiring).clock(new FakeClock()).build();
@@ -200,6 +199,25 @@ class ConnectorRequestVerifierTest {
         assertThat(v.verify("5313846", a, c)).isInstanceOf(Rejection.class);
       }
     }
+  }
+
+  @Test
+  void es256_isAcceptedWithAP256Key_andTheKeyDecidesTheAlgorithm() throws Exception {
+    java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+    g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+    java.security.KeyPair ec = g.generateKeyPair();
+    com.nimbusds.jose.jwk.ECKey jwk = new com.nimbusds.jose.jwk.ECKey.Builder(com.nimbusds.jose.jwk.Curve.P_256,
+        (java.security.interfaces.ECPublicKey) ec.getPublic()).keyID("ec-1").build();
+    com.nimbusds.jose.crypto.ECDSASigner signer = new com.nimbusds.jose.crypto.ECDSASigner((java.security.interfaces.ECPrivateKey) ec.getPrivate());
+    String ecApp = TestIssuer.sign("ec-1", signer, JWSAlgorithm.ES256, TestIssuer.appClaims("5313846", T));
+    String ecConsumer = TestIssuer.sign("ec-1", signer, JWSAlgorithm.ES256, TestIssuer.consumerClaims("5313846", "c"));
+    ConnectorRequestVerifier v = ConnectorRequestVerifier.builder()
+        .jwkSet(new com.nimbusds.jose.jwk.JWKSet(java.util.List.of(jwk, key.jwk()))).clock(new FakeClock()).build();
+    assertThat(v.verify("5313846", ecApp, ecConsumer)).isInstanceOf(Identity.class);
+    assertThat(v.verify("5313846", app, ecConsumer)).isInstanceOf(Identity.class);
+    // HS256 made with the RSA kid, ES256 claimed for the RSA key: both refused
+    String esOnRsaKid = TestIssuer.sign("appjwt-28-11-26", signer, JWSAlgorithm.ES256, TestIssuer.appClaims("5313846", T));
+    assertThat(((Rejection) v.verify("5313846", esOnRsaKid, ecConsumer)).errorCode()).isEqualTo(40102);
   }
 
   @Test
