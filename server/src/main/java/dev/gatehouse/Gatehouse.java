@@ -102,6 +102,15 @@ public final class Gatehouse implements AutoCloseable {
       }
       return new Boot(c, spare);
     });
+    Future<io.micrometer.prometheusmetrics.PrometheusMeterRegistry> metricsF = boot.submit(() -> {
+      var registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+      new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+      new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(registry);
+      new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
+      new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
+      new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(registry);
+      return registry;
+    });
     Future<Vertx> vertxF = boot.submit(() -> Vertx.vertx(new VertxOptions().setEventLoopPoolSize(cfg.eventLoops).setPreferNativeTransport(true)));
     boot.shutdown();
     Database db = null;
@@ -135,8 +144,7 @@ public final class Gatehouse implements AutoCloseable {
         opts.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(pem.certificate().toString()).setKeyPath(pem.privateKey().toString()));
       }
 
-      io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics =
-          new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+      io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics = join(metricsF);
       db.bindMetrics(metrics);
       ServiceHolder services = new ServiceHolder();
       java.util.concurrent.atomic.AtomicReference<String> publicBase = new java.util.concurrent.atomic.AtomicReference<>();

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
   static final List<String> DOMAIN = List.of("keys", "tokens", "apps", "accounts", "consumers", "discovery");
   static final List<String> FORBIDDEN = List.of("import io.vertx", "import java.sql", "import javax.sql", "import picocli",
-      "import dev.gatehouse.http", "import dev.gatehouse.store", "import dev.gatehouse.cli", "import com.zaxxer", "import org.flywaydb");
+      "import dev.gatehouse.http", "import dev.gatehouse.store", "import dev.gatehouse.cli", "import com.zaxxer", "import org.h2");
 
   @Test
   void domainPackages_dependOnNoFrameworkAndNoOuterLayer() throws IOException {

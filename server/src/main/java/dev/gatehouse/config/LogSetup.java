@@ -35,7 +35,7 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     ch.qos.logback.classic.Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.toLevel(System.getenv("GATEHOUSE_LOG_LEVEL"), Level.INFO));
     root.addAppender(out);
-    for (String quiet : new String[] {"com.zaxxer.hikari", "org.flywaydb", "io.netty", "io.vertx", "h2database"}) {
+    for (String quiet : new String[] {"com.zaxxer.hikari", "io.netty", "io.vertx", "h2database"}) {
       ctx.getLogger(quiet).setLevel(Level.WARN);
     }
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;

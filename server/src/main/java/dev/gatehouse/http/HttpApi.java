@@ -123,11 +123,6 @@ public final class HttpApi {
         .description("The RSA provider in use").tag("provider", p.signingProvider()).register(reg);
     io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics.monitor(reg, p.consumerTokens().cache(), "consumer_jws");
     io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics.monitor(reg, p.appTokenVerifier().cache(), "verified_app_jwt");
-    new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(reg);
-    new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(reg);
-    new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(reg);
-    new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(reg);
-    new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(reg);
   }
 
   static void failure(RoutingContext ctx) {

@@ -6,19 +6,17 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The JDBC store: a HikariCP pool over the embedded H2 file database (default) or PostgreSQL, with
- * the schema brought up to date by Flyway on open. The migrations live beside this class.
+ * the schema brought up to date on open ({@link Migrations}, whose SQL files live beside this class).
  *
  * <p>Thread-safe.
  */
 public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
-  static final String MIGRATIONS = "classpath:dev/gatehouse/store/migration";
   /** The embedded database's file in the data folder. */
   public static final String H2_FILE = "gatehouse.mv.db";
 
@@ -70,12 +68,7 @@ public final class Database implements AutoCloseable {
       throw new StoreException("cannot open the store " + description + ": " + why + hint, e);
     }
     try {
-      Flyway.configure()
-          .dataSource(ds)
-          .locations(MIGRATIONS)
-          .loggers("slf4j")
-          .load()
-          .migrate();
+      Migrations.migrate(ds);
     } catch (RuntimeException e) {
       ds.close();
       throw new StoreException("cannot migrate the store " + description + ": " + rootMessage(e), e);
