@@ -7,7 +7,6 @@ import static dev.gatehouse.verifier.ErrorCode.INVALID_CONSUMER_JWS;
 import static dev.gatehouse.verifier.ErrorCode.MISSING_PARAMETER;
 
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
@@ -258,17 +257,14 @@ public final class ConnectorRequestVerifier {
       }
       return cached;
     }
-    JWSObject jws = parse(token, INVALID_APP_JWT, "AppJWT");
-    String kid = jws.getHeader().getKeyID();
+    CompactJws jws = parse(token, INVALID_APP_JWT, "AppJWT");
+    String kid = jws.kid;
     PublicKey key = kid == null ? null : keys.appKey(kid);
     if (key == null) {
       throw new Refused(INVALID_APP_JWT, "AppJWT kid is not a key of the issuer");
     }
     checkSignature(jws, key, INVALID_APP_JWT, "AppJWT");
-    Map<String, Object> claims = jws.getPayload().toJSONObject();
-    if (claims == null) {
-      throw new Refused(INVALID_APP_JWT, "AppJWT payload is not a JSON object");
-    }
+    Map<String, Object> claims = jws.claims;
     if (!claims.containsKey("iss") && !claims.containsKey("exp")) { // e.g. a ConsumerJWS in the wrong header
       throw new Refused(INVALID_APP_JWT, "token in Authorization is not an AppJWT");
     }
@@ -303,16 +299,15 @@ public final class ConnectorRequestVerifier {
       }
       return cached;
     }
-    JWSObject jws = parse(token, INVALID_CONSUMER_JWS, "ConsumerJWS");
-    String kid = jws.getHeader().getKeyID();
+    CompactJws jws = parse(token, INVALID_CONSUMER_JWS, "ConsumerJWS");
+    String kid = jws.kid;
     PublicKey key = kid == null ? null : keys.consumerKey(kid);
     if (key == null) {
       throw new Refused(INVALID_CONSUMER_JWS, "ConsumerJWS kid is not a key of the issuer");
     }
     checkSignature(jws, key, INVALID_CONSUMER_JWS, "ConsumerJWS");
-    Map<String, Object> claims = jws.getPayload().toJSONObject();
-    if (claims == null
-        || !(claims.get("account_id") instanceof String account)
+    Map<String, Object> claims = jws.claims;
+    if (!(claims.get("account_id") instanceof String account)
         || !(claims.get("lp_consumer_id") instanceof String lp)
         || !(claims.get("ext_consumer_id") instanceof String ext)) {
       throw new Refused(INVALID_CONSUMER_JWS, "ConsumerJWS lacks account_id, ext_consumer_id or lp_consumer_id");
@@ -322,40 +317,73 @@ public final class ConnectorRequestVerifier {
     return c;
   }
 
-  private static JWSObject parse(String token, ErrorCode code, String what) throws Refused {
-    JWSObject jws;
+  private static CompactJws parse(String token, ErrorCode code, String what) throws Refused {
+    CompactJws jws;
     try {
-      jws = JWSObject.parse(token);
-    } catch (ParseException | RuntimeException e) {
+      jws = CompactJws.parse(token);
+    } catch (IllegalArgumentException e) {
       throw new Refused(code, what + " is not a JWS in compact form");
     }
-    JWSAlgorithm alg = jws.getHeader().getAlgorithm();
-    if (!JWSAlgorithm.RS256.equals(alg) && !JWSAlgorithm.ES256.equals(alg)) {
-      throw new Refused(code, what + " alg " + alg + " is not accepted; only RS256");
+    if (!"RS256".equals(jws.alg) && !"ES256".equals(jws.alg)) {
+      throw new Refused(code, what + " alg " + printable(jws.alg) + " is not accepted; only RS256");
     }
     return jws;
   }
 
-  private void checkSignature(JWSObject jws, PublicKey key, ErrorCode code, String what) throws Refused {
-    // the key decides the algorithm: an RSA key verifies RS256 only, a P-256 key ES256 only
-    JWSAlgorithm expected = key instanceof ECPublicKey ? JWSAlgorithm.ES256 : JWSAlgorithm.RS256;
-    if (!expected.equals(jws.getHeader().getAlgorithm())) {
-      throw new Refused(code, what + " alg " + jws.getHeader().getAlgorithm() + " does not match its key");
+  private static String printable(String s) {
+    if (s == null) {
+      return "(none)";
     }
-    JWSVerifier v = verifiers.computeIfAbsent(key, ConnectorRequestVerifier::verifierFor);
-    if (v == null) {
-      throw new Refused(code, what + " key is unusable");
+    String t = s.length() > 20 ? s.substring(0, 20) + "..." : s;
+    return t.replaceAll("[^\\x20-\\x7E]", "?");
+  }
+
+  private void checkSignature(CompactJws jws, PublicKey key, ErrorCode code, String what) throws Refused {
+    // the key decides the algorithm: an RSA key verifies RS256 only, a P-256 key ES256 only
+    String expected = key instanceof ECPublicKey ? "ES256" : "RS256";
+    if (!expected.equals(jws.alg)) {
+      throw new Refused(code, what + " alg " + jws.alg + " does not match its key");
     }
     boolean ok;
     try {
-      ok = jws.verify(v);
-    } catch (JOSEException | RuntimeException e) {
+      ok = key instanceof RSAPublicKey rsa
+          ? verifyRs256(jws, rsa)
+          : JWSObject.parse(jws.token).verify(verifiers.computeIfAbsent(key, ConnectorRequestVerifier::verifierFor));
+    } catch (JOSEException | ParseException | RuntimeException | java.security.GeneralSecurityException e) {
       ok = false;
     }
     if (!ok) {
       throw new Refused(code, what + " signature does not verify");
     }
   }
+
+  /**
+   * RS256 (RFC 7518 §3.3) with a {@code Signature} kept per thread and key, initialised once (JCA
+   * resets it after each {@code verify}): a provider lookup and key initialisation per token cost
+   * a good part of a fast native provider's RSA work.
+   */
+  private static boolean verifyRs256(CompactJws jws, RSAPublicKey key) throws java.security.GeneralSecurityException {
+    java.util.Map<PublicKey, java.security.Signature> mine = RS256.get();
+    java.security.Signature s = mine.get(key);
+    if (s == null) {
+      if (mine.size() > 16) {
+        mine.clear();
+      }
+      s = java.security.Signature.getInstance("SHA256withRSA");
+      s.initVerify(key);
+      mine.put(key, s);
+    }
+    s.update(jws.signingInput);
+    try {
+      return s.verify(jws.signature);
+    } catch (java.security.SignatureException e) {
+      mine.remove(key); // its state is unknown now
+      return false;
+    }
+  }
+
+  private static final ThreadLocal<java.util.Map<PublicKey, java.security.Signature>> RS256 =
+      ThreadLocal.withInitial(java.util.HashMap::new);
 
   private static JWSVerifier verifierFor(PublicKey key) {
     try {
