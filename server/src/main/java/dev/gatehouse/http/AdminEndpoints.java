@@ -10,8 +10,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -24,21 +22,20 @@ final class AdminEndpoints {
   private static final int MAX_NAME = 256;
 
   private final Vertx vertx;
-  private final byte[] adminToken;
+  private final Credentials.AdminToken adminToken;
   private final AccountDirectory accounts;
   private final AppDirectory apps;
 
   AdminEndpoints(Vertx vertx, String adminToken, AccountDirectory accounts, AppDirectory apps) {
     this.vertx = vertx;
-    this.adminToken = adminToken.getBytes(StandardCharsets.UTF_8);
+    this.adminToken = new Credentials.AdminToken(adminToken);
     this.accounts = accounts;
     this.apps = apps;
   }
 
   void authenticate(RoutingContext ctx) {
-    String h = ctx.request().getHeader("Authorization");
-    String given = h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).trim() : null;
-    if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), adminToken)) {
+    String given = Credentials.bearer(ctx.request().getHeader("Authorization"));
+    if (!adminToken.matches(given)) {
       Responses.error(ctx, new ApiError(401, "unauthorized",
           given == null ? "admin API needs Authorization: Bearer <admin token>" : "admin token is wrong",
           java.util.Map.of("WWW-Authenticate", "Bearer realm=\"gatehouse-admin\"")));

@@ -12,8 +12,6 @@ import dev.gatehouse.verifier.TokenRejectedException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -29,14 +27,14 @@ final class IntrospectionEndpoint {
   private final ConnectorRequestVerifier verifier;
   private final AppDirectory apps;
   private final AccountDirectory accounts;
-  private final byte[] adminToken;
+  private final Credentials.AdminToken adminToken;
   private final String issuer;
 
   IntrospectionEndpoint(ConnectorRequestVerifier verifier, AppDirectory apps, AccountDirectory accounts, String adminToken, String issuer) {
     this.verifier = verifier;
     this.apps = apps;
     this.accounts = accounts;
-    this.adminToken = adminToken.getBytes(StandardCharsets.UTF_8);
+    this.adminToken = new Credentials.AdminToken(adminToken);
     this.issuer = issuer;
   }
 
@@ -97,27 +95,20 @@ final class IntrospectionEndpoint {
   /** The account of the authenticated app, or null for the admin token. */
   private String callerAccount(RoutingContext ctx, Map<String, List<String>> form) {
     String h = ctx.request().getHeader("Authorization");
-    if (h != null && h.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      if (MessageDigest.isEqual(h.substring(7).trim().getBytes(StandardCharsets.UTF_8), adminToken)) {
+    String bearer = Credentials.bearer(h);
+    if (bearer != null) {
+      if (adminToken.matches(bearer)) {
         return null;
       }
       throw new ApiException(ApiError.invalidClient("bearer token is not the admin token", false));
     }
     String id = Requests.single(form, "client_id");
     String secret = Requests.single(form, "client_secret");
-    boolean basic = h != null && h.regionMatches(true, 0, "Basic ", 0, 6);
+    String[] basicPair = Credentials.basic(h);
+    boolean basic = basicPair != null;
     if (basic) {
-      try {
-        String d = new String(Base64.getDecoder().decode(h.substring(6).trim()), StandardCharsets.UTF_8);
-        int colon = d.indexOf(':');
-        if (colon < 0) {
-          throw new IllegalArgumentException("no colon");
-        }
-        id = FormParams.decode(d.substring(0, colon));
-        secret = FormParams.decode(d.substring(colon + 1));
-      } catch (IllegalArgumentException e) {
-        throw new ApiException(ApiError.invalidClient("Authorization: Basic credentials are malformed", true));
-      }
+      id = basicPair[0];
+      secret = basicPair[1];
     }
     if (id == null || secret == null) {
       throw new ApiException(ApiError.invalidClient("authenticate with the app's client_id and client_secret, or the admin token", true));

@@ -11,7 +11,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +60,7 @@ final class SentinelEndpoint {
     if (!GRANT.equals(grant)) {
       throw new ApiException(ApiError.of(400, "unsupported_grant_type", "grant_type '" + printable(grant) + "' is not supported; use client_credentials"));
     }
-    String[] basic = basicCredentials(ctx);
+    String[] basic = Credentials.basic(ctx.request().getHeader("Authorization"));
     boolean usedBasic = basic != null;
     String clientId = agree("client_id", Requests.single(params, "client_id"), usedBasic ? basic[0] : null);
     String secret = agree("client_secret", Requests.single(params, "client_secret"), usedBasic ? basic[1] : null);
@@ -110,26 +109,6 @@ final class SentinelEndpoint {
           }));
     }
     return all;
-  }
-
-  /** {@code [client_id, client_secret]} from {@code Authorization: Basic}, or null if not used. */
-  private static String[] basicCredentials(RoutingContext ctx) {
-    String h = ctx.request().getHeader("Authorization");
-    if (h == null || h.length() < 6 || !h.regionMatches(true, 0, "Basic ", 0, 6)) {
-      return null;
-    }
-    String decoded;
-    try {
-      decoded = new String(Base64.getDecoder().decode(h.substring(6).trim()), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      throw new ApiException(ApiError.invalidClient("Authorization: Basic credentials are not base64", true));
-    }
-    int colon = decoded.indexOf(':');
-    if (colon < 0) {
-      throw new ApiException(ApiError.invalidClient("Authorization: Basic credentials have no ':' between client_id and client_secret", true));
-    }
-    // RFC 6749 §2.3.1: each part is form-urlencoded before base64
-    return new String[] {FormParams.decode(decoded.substring(0, colon)), FormParams.decode(decoded.substring(colon + 1))};
   }
 
   private static String agree(String name, String fromParams, String fromBasic) {
