@@ -98,6 +98,31 @@ public final class AppDirectory {
   }
 
   /**
+   * Gives the app a new secret. The old one keeps working for {@code grace} (zero: stops at once),
+   * so a connector can be redeployed with the new secret without downtime. Only hashes are kept.
+   *
+   * @return the updated app and the new secret in clear, or empty if there is no such app
+   */
+  public Optional<CreatedApp> rotateSecret(AccountId account, ClientId id, java.time.Duration grace) {
+    if (grace.isNegative()) {
+      throw new IllegalArgumentException("grace period must not be negative, got " + grace);
+    }
+    App cur = byId.get(id);
+    if (cur == null || !cur.accountId().equals(account)) {
+      return Optional.empty();
+    }
+    String secret = secrets.generate();
+    Instant now = clock.instant();
+    App next = cur.withNewSecret(secrets.hash(secret), now, now.plus(grace));
+    if (!repository.update(next)) {
+      byId.remove(id);
+      return Optional.empty();
+    }
+    byId.put(id, next);
+    return Optional.of(new CreatedApp(next, secret));
+  }
+
+  /**
    * Authenticates a client of an account (RFC 6749 §2.3.1); a null account accepts a client of any. Unknown client, wrong secret and a
    * client of another account all read the same, so a caller learns nothing from the difference.
    *
@@ -107,7 +132,9 @@ public final class AppDirectory {
     ClientId id = ClientId.parseOrNull(clientId);
     App app = id == null ? null : byId.get(id);
     // hash even for an unknown client, so timing does not tell known client_ids apart
-    boolean secretOk = secrets.matches(secret, app == null ? NO_HASH : app.secretHash());
+    boolean secretOk = secrets.matches(secret, app == null ? NO_HASH : app.secretHash())
+        || (app != null && app.previousSecretHash() != null && clock.instant().isBefore(app.previousSecretExpiresAt())
+            && secrets.matches(secret, app.previousSecretHash()));
     if (app == null || !secretOk || (account != null && !app.accountId().equals(account))) {
       throw new ClientAuthenticationException("unknown client_id, wrong client_secret, or a client of another account");
     }

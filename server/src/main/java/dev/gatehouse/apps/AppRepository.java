@@ -8,6 +8,6 @@ public interface AppRepository {
 
   void insert(App app);
 
-  /** Writes the mutable fields (enabled, updated_at). @return false if no such app */
+  /** Writes the mutable fields (enabled, secrets, updated_at). @return false if no such app */
   boolean update(App app);
 }

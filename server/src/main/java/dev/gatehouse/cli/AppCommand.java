@@ -7,7 +7,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code gatehouse app create|list|show|disable|enable}. */
 @Command(name = "app", mixinStandardHelpOptions = true, description = "Manage app installations (through the admin API).",
-    subcommands = {AppCommand.Create.class, AppCommand.ListAll.class, AppCommand.Show.class, AppCommand.Disable.class, AppCommand.Enable.class})
+    subcommands = {AppCommand.Create.class, AppCommand.ListAll.class, AppCommand.Show.class, AppCommand.Disable.class, AppCommand.Enable.class,
+        AppCommand.RotateSecret.class})
 final class AppCommand {
 
   abstract static class OnAccount extends AdminCommand {
@@ -76,6 +77,40 @@ final class AppCommand {
     @Override
     JsonObject run() {
       return client.call("POST", apps() + "/" + AdminClient.enc(clientId) + "/enable", null);
+    }
+  }
+
+  @Command(name = "rotate-secret", mixinStandardHelpOptions = true,
+      description = "Issue a new secret (shown this once); the old one keeps working for the grace period.")
+  static final class RotateSecret extends OnAccount {
+    @Parameters(index = "0", paramLabel = "CLIENT_ID")
+    String clientId;
+
+    @Option(names = "--grace", defaultValue = "24h", paramLabel = "DURATION",
+        description = "How long the old secret keeps working: e.g. 30m, 24h, 7d. Default: ${DEFAULT-VALUE}")
+    String grace;
+
+    @Option(names = "--now", description = "Cut the old secret off at once")
+    boolean now;
+
+    @Override
+    JsonObject run() {
+      long seconds = now ? 0 : parseDuration(grace);
+      return client.call("POST", apps() + "/" + AdminClient.enc(clientId) + "/rotate-secret", new JsonObject().put("grace_seconds", seconds));
+    }
+
+    static long parseDuration(String text) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)([smhd]?)").matcher(text.trim());
+      if (!m.matches()) {
+        throw new AdminClient.Failure("--grace must be a number with s, m, h or d, e.g. 24h; got '" + text + "'");
+      }
+      long n = Long.parseLong(m.group(1));
+      return switch (m.group(2)) {
+        case "m" -> n * 60;
+        case "h" -> n * 3600;
+        case "d" -> n * 86_400;
+        default -> n;
+      };
     }
   }
 }

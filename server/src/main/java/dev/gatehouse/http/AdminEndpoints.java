@@ -99,6 +99,27 @@ final class AdminEndpoints {
     setEnabled(ctx, true);
   }
 
+  void rotateSecret(RoutingContext ctx) {
+    Account account = account(ctx);
+    ClientId id = clientId(ctx);
+    long grace = 86_400;
+    if (Requests.body(ctx).length() > 0) {
+      JsonObject body = Requests.jsonObject(ctx);
+      Object g = body.getValue("grace_seconds");
+      if (g != null) {
+        if (!(g instanceof Number n) || n.doubleValue() != n.longValue() || n.longValue() < 0 || n.longValue() > 30L * 86_400) {
+          throw new ApiException(ApiError.invalidRequest("grace_seconds must be a whole number of seconds from 0 to 2592000"));
+        }
+        grace = n.longValue();
+      }
+    }
+    java.time.Duration d = java.time.Duration.ofSeconds(grace);
+    blocking(ctx, 200, () -> {
+      AppDirectory.CreatedApp c = apps.rotateSecret(account.id(), id, d).orElseThrow(() -> noApp(account, id));
+      return appJson(c.app()).put("client_secret", c.clientSecret());
+    });
+  }
+
   private void setEnabled(RoutingContext ctx, boolean on) {
     Account account = account(ctx);
     ClientId id = clientId(ctx);
@@ -160,6 +181,7 @@ final class AdminEndpoints {
         .put("enabled", a.enabled())
         .put("scope", a.scope())
         .put("created_at", a.createdAt().toString())
-        .put("updated_at", a.updatedAt().toString());
+        .put("updated_at", a.updatedAt().toString())
+        .put("previous_secret_expires_at", a.previousSecretExpiresAt() == null ? null : a.previousSecretExpiresAt().toString());
   }
 }

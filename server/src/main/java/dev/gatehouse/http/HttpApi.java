@@ -108,6 +108,7 @@ public final class HttpApi {
     r.get("/admin/v1/accounts/:accountId/apps/:clientId").handler(admin::getApp);
     r.post("/admin/v1/accounts/:accountId/apps/:clientId/disable").handler(admin::disableApp);
     r.post("/admin/v1/accounts/:accountId/apps/:clientId/enable").handler(admin::enableApp);
+    r.post("/admin/v1/accounts/:accountId/apps/:clientId/rotate-secret").handler(body).handler(admin::rotateSecret);
 
     r.route().failureHandler(HttpApi::failure);
     r.errorHandler(404, ctx -> Responses.error(ctx, ApiError.notFound("no such endpoint: " + ctx.request().method() + " " + SentinelEndpoint.printable(ctx.request().path()))));

@@ -19,7 +19,8 @@ public final class JdbcAppRepository implements AppRepository {
   @Override
   public List<App> findAll() {
     return jdbc.query(
-        "SELECT client_id, account_id, name, secret_hash, scope, enabled, created_at, updated_at FROM apps",
+        "SELECT client_id, account_id, name, secret_hash, scope, enabled, created_at, updated_at,"
+            + " previous_secret_hash, previous_secret_expires_at FROM apps",
         ps -> {},
         rs -> new App(
             new ClientId(rs.getString(1)),
@@ -29,7 +30,9 @@ public final class JdbcAppRepository implements AppRepository {
             Arrays.asList(rs.getString(5).split(" ")),
             rs.getBoolean(6),
             Instant.ofEpochMilli(rs.getLong(7)),
-            Instant.ofEpochMilli(rs.getLong(8))));
+            Instant.ofEpochMilli(rs.getLong(8)),
+            rs.getString(9),
+            rs.getObject(10) == null ? null : Instant.ofEpochMilli(rs.getLong(10))));
   }
 
   @Override
@@ -55,11 +58,19 @@ public final class JdbcAppRepository implements AppRepository {
   @Override
   public boolean update(App a) {
     return jdbc.update(
-            "UPDATE apps SET enabled = ?, updated_at = ? WHERE client_id = ?",
+            "UPDATE apps SET enabled = ?, updated_at = ?, secret_hash = ?, previous_secret_hash = ?,"
+                + " previous_secret_expires_at = ? WHERE client_id = ?",
             ps -> {
               ps.setBoolean(1, a.enabled());
               ps.setLong(2, a.updatedAt().toEpochMilli());
-              ps.setString(3, a.clientId().value());
+              ps.setString(3, a.secretHash());
+              ps.setString(4, a.previousSecretHash());
+              if (a.previousSecretExpiresAt() == null) {
+                ps.setNull(5, java.sql.Types.BIGINT);
+              } else {
+                ps.setLong(5, a.previousSecretExpiresAt().toEpochMilli());
+              }
+              ps.setString(6, a.clientId().value());
             })
         == 1;
   }

@@ -63,6 +63,16 @@ class CliTest {
     assertThat(new JsonObject(off.out()).getBoolean("enabled")).isFalse();
     Run on = cli("app", "enable", "--account", "5313846", id);
     assertThat(new JsonObject(on.out()).getBoolean("enabled")).isTrue();
+
+    Run rotated = cli("app", "rotate-secret", "--account", "5313846", id, "--grace", "2h");
+    assertThat(rotated.code()).as(rotated.err()).isZero();
+    assertThat(new JsonObject(rotated.out()).getString("client_secret")).hasSize(43).isNotEqualTo(a.getString("client_secret"));
+    assertThat(new JsonObject(rotated.out()).getString("previous_secret_expires_at")).isNotNull();
+    Run cut = cli("app", "rotate-secret", "--account", "5313846", id, "--now");
+    assertThat(new JsonObject(cut.out()).getValue("previous_secret_expires_at")).isNull();
+    Run badGrace = cli("app", "rotate-secret", "--account", "5313846", id, "--grace", "soon");
+    assertThat(badGrace.code()).isEqualTo(1);
+    assertThat(badGrace.err()).startsWith("error: --grace must be");
   }
 
   @Test

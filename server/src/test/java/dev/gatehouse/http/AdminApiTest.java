@@ -78,7 +78,7 @@ class AdminApiTest {
     assertThat(app.getString("scope")).isEqualTo("msg.consumer");
     assertThat(secret).matches("[A-Za-z0-9_-]{43}"); // 256 bits
     String path = "/admin/v1/accounts/5313846/apps/" + app.getString("client_id");
-    assertThat(server.admin("GET", path, null).body()).doesNotContain(secret).doesNotContain("secret");
+    assertThat(server.admin("GET", path, null).body()).doesNotContain(secret).doesNotContain("client_secret");
     assertThat(server.admin("GET", "/admin/v1/accounts/5313846/apps", null).body()).doesNotContain(secret).contains(app.getString("client_id"));
 
     HttpResponse<String> off = server.admin("POST", path + "/disable", null);
