@@ -167,7 +167,8 @@ public final class Gatehouse implements AutoCloseable {
               .clockSkew(java.time.Duration.ZERO).requiredScope(null).build(),
           cfg.issuer,
           metrics,
-          cfg.accessLog);
+          cfg.accessLog,
+          new dev.gatehouse.audit.AuditLog(new dev.gatehouse.store.JdbcAuditRepository(db), cfg.clock));
       // One server per event loop on the same port (see HttpServerVerticle). Vert.x shares a port
       // only between servers that ask for the same number, so port 0 is resolved to a free port
       // first (and tried again should another process take it in between).

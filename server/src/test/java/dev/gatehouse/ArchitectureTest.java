@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /** The domain imports neither the HTTP framework, nor JDBC, nor the CLI, nor the outer layers. */
 class ArchitectureTest {
-  static final List<String> DOMAIN = List.of("keys", "tokens", "apps", "accounts", "consumers", "discovery");
+  static final List<String> DOMAIN = List.of("keys", "tokens", "apps", "accounts", "consumers", "discovery", "audit");
   static final List<String> FORBIDDEN = List.of("import io.vertx", "import java.sql", "import javax.sql", "import picocli",
       "import dev.gatehouse.http", "import dev.gatehouse.store", "import dev.gatehouse.cli", "import com.zaxxer", "import org.h2");
 

@@ -25,12 +25,16 @@ final class AdminEndpoints {
   private final Credentials.AdminToken adminToken;
   private final AccountDirectory accounts;
   private final AppDirectory apps;
+  private final dev.gatehouse.audit.AuditLog audit;
+  private final String actor;
 
-  AdminEndpoints(Vertx vertx, String adminToken, AccountDirectory accounts, AppDirectory apps) {
+  AdminEndpoints(Vertx vertx, String adminToken, AccountDirectory accounts, AppDirectory apps, dev.gatehouse.audit.AuditLog audit) {
     this.vertx = vertx;
     this.adminToken = new Credentials.AdminToken(adminToken);
     this.accounts = accounts;
     this.apps = apps;
+    this.audit = audit;
+    this.actor = dev.gatehouse.audit.AuditLog.actorId("admin", adminToken);
   }
 
   void authenticate(RoutingContext ctx) {
@@ -52,7 +56,11 @@ final class AdminEndpoints {
     }
     String name = Requests.optionalString(body, "name");
     String n = checkName(name == null ? id : name, "name");
-    blocking(ctx, 201, () -> accountJson(accounts.create(new AccountId(id), n)));
+    blocking(ctx, 201, () -> {
+      JsonObject a = accountJson(accounts.create(new AccountId(id), n));
+      audit.record(actor, "account.create", "account/" + id, "name=" + n);
+      return a;
+    });
   }
 
   void listAccounts(RoutingContext ctx) {
@@ -73,6 +81,7 @@ final class AdminEndpoints {
     List<String> scopes = scope == null || scope.isBlank() ? List.of() : Arrays.asList(scope.trim().split(" +"));
     blocking(ctx, 201, () -> {
       AppDirectory.CreatedApp c = apps.create(account.id(), name, scopes);
+      audit.record(actor, "app.create", "app/" + c.app().clientId(), "account=" + account.id() + " name=" + name + " scope=" + c.app().scope());
       return appJson(c.app()).put("client_secret", c.clientSecret());
     });
   }
@@ -116,6 +125,7 @@ final class AdminEndpoints {
     java.time.Duration d = java.time.Duration.ofSeconds(grace);
     blocking(ctx, 200, () -> {
       AppDirectory.CreatedApp c = apps.rotateSecret(account.id(), id, d).orElseThrow(() -> noApp(account, id));
+      audit.record(actor, "app.rotate-secret", "app/" + id, "account=" + account.id() + " grace_seconds=" + d.getSeconds());
       return appJson(c.app()).put("client_secret", c.clientSecret());
     });
   }
@@ -123,7 +133,44 @@ final class AdminEndpoints {
   private void setEnabled(RoutingContext ctx, boolean on) {
     Account account = account(ctx);
     ClientId id = clientId(ctx);
-    blocking(ctx, 200, () -> appJson(apps.setEnabled(account.id(), id, on).orElseThrow(() -> noApp(account, id))));
+    blocking(ctx, 200, () -> {
+      JsonObject a = appJson(apps.setEnabled(account.id(), id, on).orElseThrow(() -> noApp(account, id)));
+      audit.record(actor, on ? "app.enable" : "app.disable", "app/" + id, "account=" + account.id());
+      return a;
+    });
+  }
+
+  void listAudit(RoutingContext ctx) {
+    var q = Requests.query(ctx);
+    int limit = intParam(Requests.single(q, "limit"), "limit", 50, 1, 1000);
+    String before = Requests.single(q, "before");
+    Long beforeId = before == null ? null : (long) intParam(before, "before", 0, 1, Integer.MAX_VALUE);
+    blocking(ctx, 200, () -> {
+      JsonArray list = new JsonArray();
+      var entries = audit.list(beforeId, limit);
+      entries.forEach(e -> list.add(new JsonObject().put("id", e.id()).put("at", e.at().toString()).put("actor", e.actor())
+          .put("action", e.action()).put("target", e.target()).put("detail", e.detail())));
+      JsonObject out = new JsonObject().put("entries", list);
+      if (entries.size() == limit) {
+        out.put("next_before", entries.get(entries.size() - 1).id());
+      }
+      return out;
+    });
+  }
+
+  private static int intParam(String text, String name, int dflt, int min, int max) {
+    if (text == null) {
+      return dflt;
+    }
+    try {
+      int v = Integer.parseInt(text);
+      if (v >= min && v <= max) {
+        return v;
+      }
+    } catch (NumberFormatException ignored) {
+      // fall through to the error
+    }
+    throw new ApiException(ApiError.invalidRequest(name + " must be a whole number from " + min + " to " + max));
   }
 
   private Account account(RoutingContext ctx) {

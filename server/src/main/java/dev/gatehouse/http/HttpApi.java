@@ -42,7 +42,8 @@ public final class HttpApi {
       dev.gatehouse.verifier.ConnectorRequestVerifier introspectionVerifier,
       String issuer,
       io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics,
-      boolean accessLog) {
+      boolean accessLog,
+      dev.gatehouse.audit.AuditLog audit) {
     @Override
     public String toString() {
       return "Parts[redacted]";
@@ -98,10 +99,11 @@ public final class HttpApi {
     r.get("/health/live").handler(health::live);
     r.get("/health/ready").handler(health::ready);
 
-    AdminEndpoints admin = new AdminEndpoints(vertx, p.adminToken(), p.accounts(), p.apps());
+    AdminEndpoints admin = new AdminEndpoints(vertx, p.adminToken(), p.accounts(), p.apps(), p.audit());
     r.route("/admin/*").handler(admin::authenticate);
     r.post("/admin/v1/accounts").handler(body).handler(admin::createAccount);
     r.get("/admin/v1/accounts").handler(admin::listAccounts);
+    r.get("/admin/v1/audit").handler(admin::listAudit);
     r.get("/admin/v1/accounts/:accountId").handler(admin::getAccount);
     r.post("/admin/v1/accounts/:accountId/apps").handler(body).handler(admin::createApp);
     r.get("/admin/v1/accounts/:accountId/apps").handler(admin::listApps);

@@ -1,0 +1,12 @@
+package dev.gatehouse.audit;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Where the audit log is appended. Implementations are thread-safe. */
+public interface AuditRepository {
+  void append(Instant at, String actor, String action, String target, String detail);
+
+  /** Newest first, entries with an id below {@code beforeId} (or all when null), at most {@code limit}. */
+  List<AuditEntry> list(Long beforeId, int limit);
+}
