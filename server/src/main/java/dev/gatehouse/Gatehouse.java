@@ -4,6 +4,7 @@ import dev.gatehouse.accounts.AccountDirectory;
 import dev.gatehouse.apps.AppDirectory;
 import dev.gatehouse.apps.ClientSecrets;
 import dev.gatehouse.config.DataFolder;
+import dev.gatehouse.consumers.ConsumerRegistry;
 import dev.gatehouse.config.ServerConfig;
 import dev.gatehouse.discovery.ServiceDirectory;
 import dev.gatehouse.http.HttpApi;
@@ -64,7 +65,11 @@ public final class Gatehouse implements AutoCloseable {
   private volatile boolean ready;
   private volatile boolean closed;
 
-  private Gatehouse(Vertx vertx, List<HttpServer> servers, Database db, DataFolder data, boolean tls, String bindHost, Path tlsCertificate, CryptoProvider crypto) {
+  private final ConsumerRegistry consumers;
+
+  private Gatehouse(Vertx vertx, List<HttpServer> servers, Database db, DataFolder data, boolean tls, String bindHost, Path tlsCertificate,
+      CryptoProvider crypto, ConsumerRegistry consumers) {
+    this.consumers = consumers;
     this.vertx = vertx;
     this.servers = List.copyOf(servers);
     this.db = db;
@@ -115,6 +120,7 @@ public final class Gatehouse implements AutoCloseable {
     boot.shutdown();
     Database db = null;
     Vertx vertx = null;
+    ConsumerRegistry consumers = null;
     try {
       MasterKey master = data.masterKey(cfg.masterKeyText());
       String adminToken = data.adminToken(cfg.adminTokenText());
@@ -146,6 +152,7 @@ public final class Gatehouse implements AutoCloseable {
 
       io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics = join(metricsF);
       db.bindMetrics(metrics);
+      consumers = new ConsumerRegistry(new dev.gatehouse.store.JdbcConsumerRepository(db), cfg.clock, 100_000);
       ServiceHolder services = new ServiceHolder();
       java.util.concurrent.atomic.AtomicReference<String> publicBase = new java.util.concurrent.atomic.AtomicReference<>();
       ServerVerificationKeys verificationKeys = new ServerVerificationKeys(keys);
@@ -168,7 +175,8 @@ public final class Gatehouse implements AutoCloseable {
           cfg.issuer,
           metrics,
           cfg.accessLog,
-          new dev.gatehouse.audit.AuditLog(new dev.gatehouse.store.JdbcAuditRepository(db), cfg.clock));
+          new dev.gatehouse.audit.AuditLog(new dev.gatehouse.store.JdbcAuditRepository(db), cfg.clock),
+          consumers);
       // One server per event loop on the same port (see HttpServerVerticle). Vert.x shares a port
       // only between servers that ask for the same number, so port 0 is resolved to a free port
       // first (and tried again should another process take it in between).
@@ -195,7 +203,7 @@ public final class Gatehouse implements AutoCloseable {
       String publicHost = cfg.publicHost != null ? cfg.publicHost : publicName(cfg.host) + ":" + server.actualPort();
       services.directory = new ServiceDirectory(publicHost, cfg.services);
       publicBase.set((opts.isSsl() ? "https://" : "http://") + publicHost);
-      Gatehouse g = new Gatehouse(vertx, servers, db, data, opts.isSsl(), cfg.host, certFile, crypto);
+      Gatehouse g = new Gatehouse(vertx, servers, db, data, opts.isSsl(), cfg.host, certFile, crypto, consumers);
       g.adminTokenFromEnvironment = cfg.adminTokenText() != null;
       self[0] = g;
       g.ready = true;
@@ -323,6 +331,11 @@ public final class Gatehouse implements AutoCloseable {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.warn("Vert.x did not close cleanly: {}", e.toString());
+    }
+    try {
+      consumers.close(); // writes the consumer records still queued
+    } catch (RuntimeException e) {
+      LOG.error("{} consumer records could not be written at shutdown: {}", consumers.queued(), e.getMessage());
     }
     db.close();
   }

@@ -27,8 +27,11 @@ final class AdminEndpoints {
   private final AppDirectory apps;
   private final dev.gatehouse.audit.AuditLog audit;
   private final String actor;
+  private final dev.gatehouse.consumers.ConsumerRegistry consumers;
 
-  AdminEndpoints(Vertx vertx, String adminToken, AccountDirectory accounts, AppDirectory apps, dev.gatehouse.audit.AuditLog audit) {
+  AdminEndpoints(Vertx vertx, String adminToken, AccountDirectory accounts, AppDirectory apps, dev.gatehouse.audit.AuditLog audit,
+      dev.gatehouse.consumers.ConsumerRegistry consumers) {
+    this.consumers = consumers;
     this.vertx = vertx;
     this.adminToken = new Credentials.AdminToken(adminToken);
     this.accounts = accounts;
@@ -156,6 +159,91 @@ final class AdminEndpoints {
       }
       return out;
     });
+  }
+
+  /**
+   * An account's consumers, paged by lp id ({@code ?limit=&after=}), or the one consumer with
+   * {@code ?ext_consumer_id=} (its lp id is derived, so it is found even before its record is written).
+   */
+  void listConsumers(RoutingContext ctx) {
+    Account account = account(ctx);
+    var q = Requests.query(ctx);
+    String ext = Requests.single(q, "ext_consumer_id");
+    if (ext != null) {
+      String lp = account.consumerIdKey().derive(ext).value();
+      blocking(ctx, 200, () -> consumerJson(account, lp, consumers.find(account.id().value(), lp).orElse(null)));
+      return;
+    }
+    int limit = intParam(Requests.single(q, "limit"), "limit", 100, 1, 1000);
+    String after = Requests.single(q, "after");
+    blocking(ctx, 200, () -> {
+      JsonArray list = new JsonArray();
+      var page = consumers.list(account.id().value(), after, limit);
+      page.forEach(r -> list.add(consumerJson(account, r.lpConsumerId(), r)));
+      JsonObject out = new JsonObject().put("consumers", list);
+      if (page.size() == limit) {
+        out.put("next_after", page.get(page.size() - 1).lpConsumerId());
+      }
+      return out;
+    });
+  }
+
+  void getConsumer(RoutingContext ctx) {
+    Account account = account(ctx);
+    String lp = lpParam(ctx);
+    blocking(ctx, 200, () -> consumerJson(account, lp, consumers.find(account.id().value(), lp)
+        .orElseThrow(() -> new ApiException(ApiError.notFound("no consumer " + lp + " on account " + account.id())))));
+  }
+
+  void revokeConsumer(RoutingContext ctx) {
+    Account account = account(ctx);
+    String lp = lpParam(ctx);
+    blocking(ctx, 200, () -> {
+      consumers.revoke(account.id().value(), lp);
+      audit.record(actor, "consumer.revoke", "consumer/" + lp, "account=" + account.id());
+      return consumerJson(account, lp, consumers.find(account.id().value(), lp).orElse(null));
+    });
+  }
+
+  void restoreConsumer(RoutingContext ctx) {
+    Account account = account(ctx);
+    String lp = lpParam(ctx);
+    blocking(ctx, 200, () -> {
+      if (!consumers.restore(account.id().value(), lp)) {
+        throw new ApiException(ApiError.of(409, "conflict", "consumer " + lp + " is not revoked, or was erased and cannot be restored"));
+      }
+      audit.record(actor, "consumer.restore", "consumer/" + lp, "account=" + account.id());
+      return consumerJson(account, lp, consumers.find(account.id().value(), lp).orElse(null));
+    });
+  }
+
+  void eraseConsumer(RoutingContext ctx) {
+    Account account = account(ctx);
+    String lp = lpParam(ctx);
+    blocking(ctx, 200, () -> {
+      boolean existed = consumers.erase(account.id().value(), lp);
+      audit.record(actor, "consumer.erase", "consumer/" + lp, "account=" + account.id() + " record_existed=" + existed);
+      return new JsonObject().put("account_id", account.id().value()).put("lp_consumer_id", lp).put("erased", true).put("record_existed", existed);
+    });
+  }
+
+  private static String lpParam(RoutingContext ctx) {
+    String lp = ctx.pathParam("lp");
+    if (lp == null || !lp.matches("[0-9a-f]{64}")) {
+      throw new ApiException(ApiError.notFound("lp_consumer_id in the path must be 64 lowercase hex characters"));
+    }
+    return lp;
+  }
+
+  private JsonObject consumerJson(Account account, String lp, dev.gatehouse.consumers.ConsumerRecord r) {
+    JsonObject j = new JsonObject().put("account_id", account.id().value()).put("lp_consumer_id", lp)
+        .put("revoked", consumers.isRevoked(account.id().value(), lp));
+    if (r != null) {
+      j.put("ext_consumer_id", r.extConsumerId()).put("first_seen", r.firstSeen().toString()).put("last_seen", r.lastSeen().toString());
+    } else {
+      j.put("recorded", false);
+    }
+    return j;
   }
 
   private static int intParam(String text, String name, int dflt, int min, int max) {

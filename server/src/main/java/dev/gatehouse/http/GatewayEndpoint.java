@@ -29,7 +29,7 @@ import java.nio.charset.StandardCharsets;
  * header a client could set. 200 carries the identity in {@code X-Gatehouse-*} headers for the
  * proxy to forward; 401 carries the Send API error body, and the same JSON in {@code
  * X-Gatehouse-Error} because nginx does not pass an auth response's body on. Unlike the offline
- * library this knows the store: a disabled app is refused at once.
+ * library this knows the store: a disabled app or a revoked consumer is refused at once.
  */
 final class GatewayEndpoint {
   static final String PREFIX = "/gateway/authorize";
@@ -37,10 +37,12 @@ final class GatewayEndpoint {
 
   private final ConnectorRequestVerifier verifier;
   private final AppDirectory apps;
+  private final dev.gatehouse.consumers.ConsumerRegistry consumers;
 
-  GatewayEndpoint(ConnectorRequestVerifier verifier, AppDirectory apps) {
+  GatewayEndpoint(ConnectorRequestVerifier verifier, AppDirectory apps, dev.gatehouse.consumers.ConsumerRegistry consumers) {
     this.verifier = verifier;
     this.apps = apps;
+    this.consumers = consumers;
   }
 
   void authorize(RoutingContext ctx) {
@@ -55,6 +57,8 @@ final class GatewayEndpoint {
         v = new Rejection(ErrorCode.INVALID_APP_JWT, "the app this AppJWT was issued to no longer exists");
       } else if (!app.enabled()) {
         v = new Rejection(ErrorCode.INVALID_APP_JWT, "the app this AppJWT was issued to is disabled");
+      } else if (consumers.isRevoked(id.accountId(), id.lpConsumerId())) {
+        v = new Rejection(ErrorCode.INVALID_CONSUMER_JWS, "the consumer of this ConsumerJWS is revoked");
       }
     }
     HttpServerResponse r = ctx.response().putHeader("Cache-Control", "no-store");

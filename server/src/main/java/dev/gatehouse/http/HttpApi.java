@@ -43,7 +43,8 @@ public final class HttpApi {
       String issuer,
       io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics,
       boolean accessLog,
-      dev.gatehouse.audit.AuditLog audit) {
+      dev.gatehouse.audit.AuditLog audit,
+      dev.gatehouse.consumers.ConsumerRegistry consumers) {
     @Override
     public String toString() {
       return "Parts[redacted]";
@@ -69,7 +70,7 @@ public final class HttpApi {
     r.post("/sentinel/api/v2/account/:accountId/app/token").handler(body).handler(sentinel::tokenV2);
 
     IdpEndpoint idp = new IdpEndpoint(p.accounts(), p.apps(), p.appTokenVerifier(), p.consumerTokens(),
-        io.micrometer.core.instrument.Counter.builder("gatehouse.tokens.issued").tag("kind", "consumer_jws").description("Tokens issued").register(p.metrics()));
+        io.micrometer.core.instrument.Counter.builder("gatehouse.tokens.issued").tag("kind", "consumer_jws").description("Tokens issued").register(p.metrics()), p.consumers());
     r.post("/api/account/:accountId/consumer").handler(body).handler(idp::consumer);
 
     DomainEndpoint domain = new DomainEndpoint(p.accounts(), p.services());
@@ -82,11 +83,11 @@ public final class HttpApi {
     r.get("/.well-known/jwks.json").handler(jwks::get);
     r.get("/sentinel/well-known/jwks").handler(jwks::get);
 
-    GatewayEndpoint gateway = new GatewayEndpoint(p.gatewayVerifier(), p.apps());
+    GatewayEndpoint gateway = new GatewayEndpoint(p.gatewayVerifier(), p.apps(), p.consumers());
     r.route(GatewayEndpoint.PREFIX).handler(gateway::authorize);
     r.route(GatewayEndpoint.PREFIX + "/*").handler(gateway::authorize);
 
-    IntrospectionEndpoint introspection = new IntrospectionEndpoint(p.introspectionVerifier(), p.apps(), p.accounts(), p.adminToken(), p.issuer());
+    IntrospectionEndpoint introspection = new IntrospectionEndpoint(p.introspectionVerifier(), p.apps(), p.accounts(), p.adminToken(), p.issuer(), p.consumers());
     r.post("/oauth/introspect").handler(body).handler(introspection::introspect);
 
     MetadataEndpoint metadata = new MetadataEndpoint(p.publicBaseUrl(), p.accounts());
@@ -99,7 +100,7 @@ public final class HttpApi {
     r.get("/health/live").handler(health::live);
     r.get("/health/ready").handler(health::ready);
 
-    AdminEndpoints admin = new AdminEndpoints(vertx, p.adminToken(), p.accounts(), p.apps(), p.audit());
+    AdminEndpoints admin = new AdminEndpoints(vertx, p.adminToken(), p.accounts(), p.apps(), p.audit(), p.consumers());
     r.route("/admin/*").handler(admin::authenticate);
     r.post("/admin/v1/accounts").handler(body).handler(admin::createAccount);
     r.get("/admin/v1/accounts").handler(admin::listAccounts);
@@ -111,6 +112,11 @@ public final class HttpApi {
     r.post("/admin/v1/accounts/:accountId/apps/:clientId/disable").handler(admin::disableApp);
     r.post("/admin/v1/accounts/:accountId/apps/:clientId/enable").handler(admin::enableApp);
     r.post("/admin/v1/accounts/:accountId/apps/:clientId/rotate-secret").handler(body).handler(admin::rotateSecret);
+    r.get("/admin/v1/accounts/:accountId/consumers").handler(admin::listConsumers);
+    r.get("/admin/v1/accounts/:accountId/consumers/:lp").handler(admin::getConsumer);
+    r.post("/admin/v1/accounts/:accountId/consumers/:lp/revoke").handler(admin::revokeConsumer);
+    r.post("/admin/v1/accounts/:accountId/consumers/:lp/restore").handler(admin::restoreConsumer);
+    r.delete("/admin/v1/accounts/:accountId/consumers/:lp").handler(admin::eraseConsumer);
 
     r.route().failureHandler(HttpApi::failure);
     r.errorHandler(404, ctx -> Responses.error(ctx, ApiError.notFound("no such endpoint: " + ctx.request().method() + " " + SentinelEndpoint.printable(ctx.request().path()))));
@@ -125,6 +131,12 @@ public final class HttpApi {
     io.micrometer.core.instrument.Gauge.builder("gatehouse.signing.provider", () -> 1)
         .description("The RSA provider in use").tag("provider", p.signingProvider()).register(reg);
     io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics.monitor(reg, p.consumerTokens().cache(), "consumer_jws");
+    io.micrometer.core.instrument.Gauge.builder("gatehouse.consumer.records.queued", p.consumers(), c -> c.queued())
+        .description("Consumer records waiting for the store").register(reg);
+    io.micrometer.core.instrument.FunctionCounter.builder("gatehouse.consumer.records.written", p.consumers(), c -> c.written())
+        .description("Consumer records written to the store").register(reg);
+    io.micrometer.core.instrument.FunctionCounter.builder("gatehouse.consumer.records.dropped", p.consumers(), c -> c.dropped())
+        .description("Consumer records dropped because the queue was full").register(reg);
     io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics.monitor(reg, p.appTokenVerifier().cache(), "verified_app_jwt");
   }
 

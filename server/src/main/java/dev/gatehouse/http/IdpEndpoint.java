@@ -28,10 +28,12 @@ final class IdpEndpoint {
   private final ConsumerTokenIssuer issuer;
 
   private final io.micrometer.core.instrument.Counter issued;
+  private final dev.gatehouse.consumers.ConsumerRegistry registry;
 
   IdpEndpoint(AccountDirectory accounts, AppDirectory apps, AppTokenVerifier verifier, ConsumerTokenIssuer issuer,
-      io.micrometer.core.instrument.Counter issued) {
+      io.micrometer.core.instrument.Counter issued, dev.gatehouse.consumers.ConsumerRegistry registry) {
     this.issued = issued;
+    this.registry = registry;
     this.accounts = accounts;
     this.apps = apps;
     this.verifier = verifier;
@@ -56,7 +58,12 @@ final class IdpEndpoint {
     if (problem != null) {
       throw new ApiException(ApiError.invalidRequest(problem));
     }
-    ConsumerTokenIssuer.ConsumerToken t = issuer.issue(account, ext);
+    dev.gatehouse.consumers.LpConsumerId lp = account.consumerIdKey().derive(ext);
+    if (registry.isRevoked(account.id().value(), lp.value())) {
+      throw new ApiException(ApiError.of(403, "access_denied", "consumer " + lp + " is revoked on account " + account.id()));
+    }
+    ConsumerTokenIssuer.ConsumerToken t = issuer.issue(account, ext, lp);
+    registry.sighted(account.id().value(), lp, ext);
     issued.increment();
     ctx.response().putHeader("Cache-Control", "no-store");
     Responses.json(ctx, 201, new JsonObject().put("token", t.token()));

@@ -30,7 +30,11 @@ final class IntrospectionEndpoint {
   private final Credentials.AdminToken adminToken;
   private final String issuer;
 
-  IntrospectionEndpoint(ConnectorRequestVerifier verifier, AppDirectory apps, AccountDirectory accounts, String adminToken, String issuer) {
+  private final dev.gatehouse.consumers.ConsumerRegistry consumers;
+
+  IntrospectionEndpoint(ConnectorRequestVerifier verifier, AppDirectory apps, AccountDirectory accounts, String adminToken, String issuer,
+      dev.gatehouse.consumers.ConsumerRegistry consumers) {
+    this.consumers = consumers;
     this.verifier = verifier;
     this.apps = apps;
     this.accounts = accounts;
@@ -77,7 +81,8 @@ final class IntrospectionEndpoint {
     }
     try {
       ConsumerToken c = verifier.verifyConsumerJws(token);
-      if (accounts.find(c.account()).isEmpty() || (caller != null && !caller.equals(c.account()))) {
+      if (accounts.find(c.account()).isEmpty() || (caller != null && !caller.equals(c.account()))
+          || consumers.isRevoked(c.account(), c.lpConsumerId())) {
         return inactive;
       }
       return new JsonObject()

@@ -39,15 +39,17 @@ public final class ConsumerTokenIssuer {
     }
   }
 
-  /** @param extConsumerId already validated ({@link dev.gatehouse.consumers.ExtConsumerId}) */
-  public ConsumerToken issue(Account account, String extConsumerId) {
+  /**
+   * @param extConsumerId already validated ({@link dev.gatehouse.consumers.ExtConsumerId})
+   * @param lp its id, {@code account.consumerIdKey().derive(extConsumerId)}
+   */
+  public ConsumerToken issue(Account account, String extConsumerId, LpConsumerId lp) {
     SigningKey key = keys.rings().consumer().active();
     CacheKey ck = new CacheKey(account.id().value(), extConsumerId);
     ConsumerToken cached = issued.getIfPresent(ck);
     if (cached != null && cached.kid().equals(key.kid())) {
       return cached;
     }
-    LpConsumerId lp = account.consumerIdKey().derive(extConsumerId);
     String claims = new ClaimsJson()
         .put("account_id", account.id().value())
         .put("ext_consumer_id", extConsumerId)

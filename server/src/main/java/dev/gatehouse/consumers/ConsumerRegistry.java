@@ -1,0 +1,197 @@
+package dev.gatehouse.consumers;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consumer registry: which {@code lp_consumer_id} stands for which {@code ext_consumer_id},
+ * first and last seen, and which consumers are revoked.
+ *
+ * <p>Design note. Issuing a ConsumerJWS must not wait on the store, so sightings go into a bounded
+ * queue that one writer thread drains in batches ({@link ConsumerRepository#recordAll}, idempotent)
+ * every 200 ms or 1,000 records, and once more on {@link #close()}. A consumer seen again within a
+ * minute is not queued again, so {@code last_seen} is exact to a minute. While the store fails, the
+ * writer keeps its batch and retries (nothing is lost while the node stays up); when the queue is
+ * full, new sightings are dropped and counted. What a crash can lose: the sightings queued since
+ * the last flush. The {@code lp_consumer_id} never changes, and the record is written again the
+ * next time the consumer is issued a token. Revocations are read once at start and written
+ * through; the check on the hot path is one set lookup.
+ *
+ * <p>Thread-safe.
+ */
+public final class ConsumerRegistry implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ConsumerRegistry.class);
+  private static final int BATCH = 1_000;
+  private static final Duration RECENT = Duration.ofMinutes(1);
+
+  private final ConsumerRepository repository;
+  private final Clock clock;
+  private final BlockingQueue<ConsumerRecord> queue;
+  private final ConcurrentHashMap<String, Instant> recentlyQueued = new ConcurrentHashMap<>();
+  private final Set<String> revoked = ConcurrentHashMap.newKeySet();
+  private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong written = new AtomicLong();
+  private final Thread writer;
+  private volatile boolean closing;
+
+  public ConsumerRegistry(ConsumerRepository repository, Clock clock, int queueCapacity) {
+    this.repository = repository;
+    this.clock = clock;
+    this.queue = new ArrayBlockingQueue<>(queueCapacity);
+    this.revoked.addAll(repository.revoked());
+    this.writer = new Thread(this::drainLoop, "gatehouse-consumer-writer");
+    this.writer.setDaemon(true);
+    this.writer.start();
+  }
+
+  private static String key(String account, String lp) {
+    return account + "/" + lp;
+  }
+
+  /** Notes that a consumer was issued a token; never blocks. */
+  public void sighted(String accountId, LpConsumerId lp, String extConsumerId) {
+    Instant now = clock.instant();
+    String k = key(accountId, lp.value());
+    Instant last = recentlyQueued.get(k);
+    if (last != null && Duration.between(last, now).compareTo(RECENT) < 0) {
+      return;
+    }
+    if (recentlyQueued.size() > 100_000) {
+      recentlyQueued.clear();
+    }
+    recentlyQueued.put(k, now);
+    if (!queue.offer(new ConsumerRecord(accountId, lp.value(), extConsumerId, now, now))) {
+      dropped.incrementAndGet();
+      recentlyQueued.remove(k);
+    }
+  }
+
+  public boolean isRevoked(String accountId, String lpConsumerId) {
+    return !revoked.isEmpty() && revoked.contains(key(accountId, lpConsumerId));
+  }
+
+  /** Writes everything queued so far; blocks on the store. */
+  public synchronized void flush() {
+    List<ConsumerRecord> batch = new ArrayList<>(BATCH);
+    while (queue.drainTo(batch, BATCH) > 0) {
+      repository.recordAll(batch);
+      written.addAndGet(batch.size());
+      batch.clear();
+    }
+  }
+
+  private void drainLoop() {
+    List<ConsumerRecord> batch = new ArrayList<>(BATCH);
+    long backoffMs = 100;
+    while (!closing) {
+      try {
+        if (batch.isEmpty()) {
+          ConsumerRecord first = queue.poll(200, TimeUnit.MILLISECONDS);
+          if (first == null) {
+            continue;
+          }
+          batch.add(first);
+          queue.drainTo(batch, BATCH - 1);
+        }
+        synchronized (this) {
+          repository.recordAll(batch);
+        }
+        written.addAndGet(batch.size());
+        batch.clear();
+        backoffMs = 100;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) { // store down: keep the batch, try again later
+        LOG.warn("writing {} consumer records failed ({}); retrying in {} ms", batch.size(), e.getMessage(), backoffMs);
+        try {
+          Thread.sleep(backoffMs);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        backoffMs = Math.min(backoffMs * 2, 10_000);
+      }
+    }
+    queue.drainTo(batch);
+    if (!batch.isEmpty()) {
+      repository.recordAll(batch);
+      written.addAndGet(batch.size());
+    }
+  }
+
+  public Optional<ConsumerRecord> find(String accountId, String lpConsumerId) {
+    flush();
+    return repository.find(accountId, lpConsumerId);
+  }
+
+  public List<ConsumerRecord> list(String accountId, String afterLp, int limit) {
+    flush();
+    return repository.list(accountId, afterLp, limit);
+  }
+
+  public void revoke(String accountId, String lpConsumerId) {
+    repository.revoke(accountId, lpConsumerId, clock.instant(), null);
+    revoked.add(key(accountId, lpConsumerId));
+  }
+
+  /** @return false if it was not revoked, or was erased */
+  public boolean restore(String accountId, String lpConsumerId) {
+    boolean ok = repository.restore(accountId, lpConsumerId);
+    if (ok) {
+      revoked.remove(key(accountId, lpConsumerId));
+    }
+    return ok;
+  }
+
+  /**
+   * Forgets a consumer: its record is deleted, it is revoked (a token issued before cannot be used,
+   * and it gets no new one), and the erasure is kept without the external id.
+   *
+   * @return whether a record existed
+   */
+  public boolean erase(String accountId, String lpConsumerId) {
+    flush();
+    revoked.add(key(accountId, lpConsumerId));
+    recentlyQueued.remove(key(accountId, lpConsumerId));
+    Instant now = clock.instant();
+    repository.revoke(accountId, lpConsumerId, now, now);
+    return repository.delete(accountId, lpConsumerId);
+  }
+
+  public long dropped() {
+    return dropped.get();
+  }
+
+  public long written() {
+    return written.get();
+  }
+
+  public int queued() {
+    return queue.size();
+  }
+
+  /** Stops the writer after writing what is queued. */
+  @Override
+  public void close() {
+    closing = true;
+    try {
+      writer.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    flush();
+  }
+}

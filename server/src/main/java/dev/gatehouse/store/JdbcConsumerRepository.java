@@ -1,0 +1,151 @@
+package dev.gatehouse.store;
+
+import dev.gatehouse.consumers.ConsumerRecord;
+import dev.gatehouse.consumers.ConsumerRepository;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Consumers in {@code consumers} and {@code consumer_revocations}. {@link #recordAll} is portable
+ * and idempotent: a batched UPDATE moves {@code last_seen} forward, the rows it did not find are
+ * INSERTed, and a row another node inserted meanwhile is updated instead. Thread-safe.
+ */
+public final class JdbcConsumerRepository implements ConsumerRepository {
+  private final Database db;
+  private final Jdbc jdbc;
+
+  public JdbcConsumerRepository(Database db) {
+    this.db = db;
+    this.jdbc = new Jdbc(db);
+  }
+
+  @Override
+  public void recordAll(List<ConsumerRecord> sightings) {
+    long start = System.nanoTime();
+    try (Connection c = db.dataSource().getConnection()) {
+      c.setAutoCommit(false);
+      List<ConsumerRecord> missing = new ArrayList<>();
+      try (PreparedStatement up = c.prepareStatement(
+          "UPDATE consumers SET last_seen = ? WHERE account_id = ? AND lp_consumer_id = ? AND last_seen < ?")) {
+        for (ConsumerRecord r : sightings) {
+          up.setLong(1, r.lastSeen().toEpochMilli());
+          up.setString(2, r.accountId());
+          up.setString(3, r.lpConsumerId());
+          up.setLong(4, r.lastSeen().toEpochMilli());
+          up.addBatch();
+        }
+        int[] counts = up.executeBatch();
+        for (int i = 0; i < counts.length; i++) {
+          if (counts[i] == 0) {
+            missing.add(sightings.get(i));
+          }
+        }
+      }
+      for (ConsumerRecord r : missing) {
+        if (find(c, r.accountId(), r.lpConsumerId())) {
+          continue; // present, and last_seen already as new or newer
+        }
+        try (PreparedStatement ins = c.prepareStatement(
+            "INSERT INTO consumers (account_id, lp_consumer_id, ext_consumer_id, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)")) {
+          ins.setString(1, r.accountId());
+          ins.setString(2, r.lpConsumerId());
+          ins.setString(3, r.extConsumerId());
+          ins.setLong(4, r.firstSeen().toEpochMilli());
+          ins.setLong(5, r.lastSeen().toEpochMilli());
+          ins.executeUpdate();
+        }
+      }
+      c.commit();
+    } catch (SQLException e) {
+      throw new StoreException("writing consumer records failed: " + e.getMessage(), e);
+    } finally {
+      db.record(true, System.nanoTime() - start);
+    }
+  }
+
+  private static boolean find(Connection c, String account, String lp) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM consumers WHERE account_id = ? AND lp_consumer_id = ?")) {
+      ps.setString(1, account);
+      ps.setString(2, lp);
+      try (var rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  private static final String COLUMNS = "SELECT account_id, lp_consumer_id, ext_consumer_id, first_seen, last_seen FROM consumers ";
+
+  private static ConsumerRecord row(java.sql.ResultSet rs) throws SQLException {
+    return new ConsumerRecord(rs.getString(1), rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)), Instant.ofEpochMilli(rs.getLong(5)));
+  }
+
+  @Override
+  public Optional<ConsumerRecord> find(String accountId, String lpConsumerId) {
+    return jdbc.query(COLUMNS + "WHERE account_id = ? AND lp_consumer_id = ?", ps -> {
+      ps.setString(1, accountId);
+      ps.setString(2, lpConsumerId);
+    }, JdbcConsumerRepository::row).stream().findFirst();
+  }
+
+  @Override
+  public List<ConsumerRecord> list(String accountId, String afterLp, int limit) {
+    return jdbc.query(COLUMNS + "WHERE account_id = ? AND lp_consumer_id > ? ORDER BY lp_consumer_id LIMIT " + limit, ps -> {
+      ps.setString(1, accountId);
+      ps.setString(2, afterLp == null ? "" : afterLp);
+    }, JdbcConsumerRepository::row);
+  }
+
+  @Override
+  public boolean delete(String accountId, String lpConsumerId) {
+    return jdbc.update("DELETE FROM consumers WHERE account_id = ? AND lp_consumer_id = ?", ps -> {
+      ps.setString(1, accountId);
+      ps.setString(2, lpConsumerId);
+    }) > 0;
+  }
+
+  @Override
+  public void revoke(String accountId, String lpConsumerId, Instant revokedAt, Instant erasedAt) {
+    int n = jdbc.update("UPDATE consumer_revocations SET erased_at = COALESCE(erased_at, ?) WHERE account_id = ? AND lp_consumer_id = ?", ps -> {
+      if (erasedAt == null) {
+        ps.setNull(1, java.sql.Types.BIGINT);
+      } else {
+        ps.setLong(1, erasedAt.toEpochMilli());
+      }
+      ps.setString(2, accountId);
+      ps.setString(3, lpConsumerId);
+    });
+    if (n == 0) {
+      jdbc.update("INSERT INTO consumer_revocations (account_id, lp_consumer_id, revoked_at, erased_at) VALUES (?, ?, ?, ?)", ps -> {
+        ps.setString(1, accountId);
+        ps.setString(2, lpConsumerId);
+        ps.setLong(3, revokedAt.toEpochMilli());
+        if (erasedAt == null) {
+          ps.setNull(4, java.sql.Types.BIGINT);
+        } else {
+          ps.setLong(4, erasedAt.toEpochMilli());
+        }
+      });
+    }
+  }
+
+  @Override
+  public boolean restore(String accountId, String lpConsumerId) {
+    return jdbc.update("DELETE FROM consumer_revocations WHERE account_id = ? AND lp_consumer_id = ? AND erased_at IS NULL", ps -> {
+      ps.setString(1, accountId);
+      ps.setString(2, lpConsumerId);
+    }) > 0;
+  }
+
+  @Override
+  public Set<String> revoked() {
+    return new HashSet<>(jdbc.query("SELECT account_id, lp_consumer_id FROM consumer_revocations", ps -> {},
+        rs -> rs.getString(1) + "/" + rs.getString(2)));
+  }
+}
