@@ -10,6 +10,7 @@ import dev.gatehouse.discovery.ServiceDirectory;
 import dev.gatehouse.http.HttpApi;
 import dev.gatehouse.http.HttpServerVerticle;
 import dev.gatehouse.keys.CryptoProvider;
+import dev.gatehouse.keys.KeyRotation;
 import dev.gatehouse.keys.KeyVault;
 import dev.gatehouse.keys.MasterKey;
 import dev.gatehouse.keys.SelfSignedCertificate;
@@ -66,10 +67,26 @@ public final class Gatehouse implements AutoCloseable {
   private volatile boolean closed;
 
   private final ConsumerRegistry consumers;
+  private final KeyRotation rotation;
+  private final java.util.concurrent.ScheduledExecutorService scheduler;
 
   private Gatehouse(Vertx vertx, List<HttpServer> servers, Database db, DataFolder data, boolean tls, String bindHost, Path tlsCertificate,
-      CryptoProvider crypto, ConsumerRegistry consumers) {
+      CryptoProvider crypto, ConsumerRegistry consumers, KeyRotation rotation) {
     this.consumers = consumers;
+    this.rotation = rotation;
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "gatehouse-key-rotation");
+      t.setDaemon(true);
+      return t;
+    });
+    // promotions, retirements and scheduled rotation; a failure (store down) is tried again next time
+    scheduler.scheduleWithFixedDelay(() -> {
+      try {
+        rotation.tick();
+      } catch (RuntimeException e) {
+        LOG.warn("key rotation check failed: {}", e.getMessage());
+      }
+    }, 10, 10, TimeUnit.SECONDS);
     this.vertx = vertx;
     this.servers = List.copyOf(servers);
     this.db = db;
@@ -135,6 +152,9 @@ public final class Gatehouse implements AutoCloseable {
       KeyVault vault = new KeyVault(new JdbcSigningKeyRepository(db), master, crypto, cfg.algorithm, cfg.keyBits, cfg.clock);
       vault.addSparePairs(booted.spareKeys());
       SigningKeys keys = new SigningKeys(vault.loadOrCreate());
+      KeyRotation rotation = new KeyRotation(vault, new JdbcSigningKeyRepository(db), keys, cfg.clock,
+          java.time.Duration.ofSeconds(cfg.keyPublicationDelaySeconds), java.time.Duration.ofSeconds(cfg.appTokenLifetimeSeconds),
+          java.time.Duration.ofDays(cfg.appKeyRotationDays));
 
       vertx = join(vertxF);
       HttpServerOptions opts = new HttpServerOptions().setHost(cfg.host).setPort(cfg.port)
@@ -176,7 +196,8 @@ public final class Gatehouse implements AutoCloseable {
           metrics,
           cfg.accessLog,
           new dev.gatehouse.audit.AuditLog(new dev.gatehouse.store.JdbcAuditRepository(db), cfg.clock),
-          consumers);
+          consumers,
+          rotation);
       // One server per event loop on the same port (see HttpServerVerticle). Vert.x shares a port
       // only between servers that ask for the same number, so port 0 is resolved to a free port
       // first (and tried again should another process take it in between).
@@ -203,7 +224,7 @@ public final class Gatehouse implements AutoCloseable {
       String publicHost = cfg.publicHost != null ? cfg.publicHost : publicName(cfg.host) + ":" + server.actualPort();
       services.directory = new ServiceDirectory(publicHost, cfg.services);
       publicBase.set((opts.isSsl() ? "https://" : "http://") + publicHost);
-      Gatehouse g = new Gatehouse(vertx, servers, db, data, opts.isSsl(), cfg.host, certFile, crypto, consumers);
+      Gatehouse g = new Gatehouse(vertx, servers, db, data, opts.isSsl(), cfg.host, certFile, crypto, consumers, rotation);
       g.adminTokenFromEnvironment = cfg.adminTokenText() != null;
       self[0] = g;
       g.ready = true;
@@ -295,6 +316,11 @@ public final class Gatehouse implements AutoCloseable {
     return tlsCertificate;
   }
 
+  /** The key rotation service (tests drive {@link KeyRotation#tick()} with a fake clock). */
+  public KeyRotation keyRotation() {
+    return rotation;
+  }
+
   public CryptoProvider crypto() {
     return crypto;
   }
@@ -321,6 +347,7 @@ public final class Gatehouse implements AutoCloseable {
       return;
     }
     closed = true;
+    scheduler.shutdownNow();
     try {
       io.vertx.core.Future.all(servers.stream().map(s -> s.shutdown(30, TimeUnit.SECONDS)).toList())
           .toCompletionStage().toCompletableFuture().get(35, TimeUnit.SECONDS);

@@ -96,6 +96,14 @@ final class ServeCommand implements Callable<Integer> {
       description = "Log one line per request: method, path (never the query), status, time (GATEHOUSE_ACCESS_LOG)")
   boolean accessLog;
 
+  @Option(names = "--key-publication-delay", defaultValue = "${env:GATEHOUSE_KEY_PUBLICATION_DELAY:--1}",
+      description = "Seconds a rotated key is published before it signs; -1 means the JWKS max-age plus 60 (GATEHOUSE_KEY_PUBLICATION_DELAY)")
+  long keyPublicationDelay;
+
+  @Option(names = "--app-key-rotation-days", defaultValue = "${env:GATEHOUSE_APP_KEY_ROTATION_DAYS:-30}",
+      description = "Rotate the AppJWT key on this schedule; 0 turns it off (GATEHOUSE_APP_KEY_ROTATION_DAYS). Default: ${DEFAULT-VALUE}")
+  long appKeyRotationDays;
+
   @Override
   public Integer call() {
     ServerConfig.Builder b = ServerConfig.builder()
@@ -104,6 +112,7 @@ final class ServeCommand implements Callable<Integer> {
         .issuer(issuer).appTokenLifetimeSeconds(appTokenTtl).keyBits(keySize).algorithm(alg).jwksMaxAgeSeconds(jwksMaxAge)
         .db(db).crypto(crypto)
         .consumerTokenCacheSize(consumerTokenCache).appTokenCacheSize(appTokenCache).accessLog(accessLog)
+        .keyPublicationDelaySeconds(keyPublicationDelay).appKeyRotationDays(appKeyRotationDays)
         .masterKey(System.getenv("GATEHOUSE_MASTER_KEY"))
         .adminToken(System.getenv("GATEHOUSE_ADMIN_TOKEN"));
     if (eventLoops > 0) {

@@ -35,6 +35,8 @@ public final class ServerConfig {
   public final long consumerTokenCacheSize;
   public final long appTokenCacheSize;
   public final boolean accessLog;
+  public final long keyPublicationDelaySeconds;
+  public final long appKeyRotationDays;
   public final Clock clock;
 
   private ServerConfig(Builder b) {
@@ -59,6 +61,8 @@ public final class ServerConfig {
     this.consumerTokenCacheSize = b.consumerTokenCacheSize;
     this.appTokenCacheSize = b.appTokenCacheSize;
     this.accessLog = b.accessLog;
+    this.keyPublicationDelaySeconds = b.keyPublicationDelaySeconds >= 0 ? b.keyPublicationDelaySeconds : b.jwksMaxAgeSeconds + 60;
+    this.appKeyRotationDays = b.appKeyRotationDays;
     this.clock = b.clock;
   }
 
@@ -108,6 +112,8 @@ public final class ServerConfig {
     private long consumerTokenCacheSize = 20_000;
     private long appTokenCacheSize = 10_000;
     private boolean accessLog;
+    private long keyPublicationDelaySeconds = -1;
+    private long appKeyRotationDays = 30;
     private Clock clock = Clock.systemUTC();
 
     public Builder dataDir(Path p) { this.dataDir = p; return this; }
@@ -132,6 +138,10 @@ public final class ServerConfig {
     public Builder consumerTokenCacheSize(long n) { this.consumerTokenCacheSize = n; return this; }
     public Builder appTokenCacheSize(long n) { this.appTokenCacheSize = n; return this; }
     public Builder accessLog(boolean on) { this.accessLog = on; return this; }
+    /** Negative: the JWKS max-age plus 60 s. */
+    public Builder keyPublicationDelaySeconds(long s) { this.keyPublicationDelaySeconds = s; return this; }
+    /** 0 turns scheduled AppJWT key rotation off. */
+    public Builder appKeyRotationDays(long d) { this.appKeyRotationDays = d; return this; }
 
     private static String blankToNull(String s) {
       return s == null || s.isBlank() ? null : s.trim();
@@ -154,6 +164,8 @@ public final class ServerConfig {
           "--consumer-token-cache must be 0..10000000 entries, got " + consumerTokenCacheSize);
       require(appTokenCacheSize >= 0 && appTokenCacheSize <= 10_000_000,
           "--app-token-cache must be 0..10000000 entries, got " + appTokenCacheSize);
+      require(appKeyRotationDays >= 0 && appKeyRotationDays <= 3650, "--app-key-rotation-days must be 0..3650, got " + appKeyRotationDays);
+      require(keyPublicationDelaySeconds <= 7 * 86_400, "--key-publication-delay must be at most 604800 seconds, got " + keyPublicationDelaySeconds);
       require(adminTokenText == null || adminTokenText.length() >= 16,
           "GATEHOUSE_ADMIN_TOKEN must be at least 16 characters");
       return new ServerConfig(this);

@@ -28,10 +28,12 @@ final class AdminEndpoints {
   private final dev.gatehouse.audit.AuditLog audit;
   private final String actor;
   private final dev.gatehouse.consumers.ConsumerRegistry consumers;
+  private final dev.gatehouse.keys.KeyRotation rotation;
 
   AdminEndpoints(Vertx vertx, String adminToken, AccountDirectory accounts, AppDirectory apps, dev.gatehouse.audit.AuditLog audit,
-      dev.gatehouse.consumers.ConsumerRegistry consumers) {
+      dev.gatehouse.consumers.ConsumerRegistry consumers, dev.gatehouse.keys.KeyRotation rotation) {
     this.consumers = consumers;
+    this.rotation = rotation;
     this.vertx = vertx;
     this.adminToken = new Credentials.AdminToken(adminToken);
     this.accounts = accounts;
@@ -244,6 +246,56 @@ final class AdminEndpoints {
       j.put("recorded", false);
     }
     return j;
+  }
+
+  void listKeys(RoutingContext ctx) {
+    blocking(ctx, 200, () -> {
+      JsonArray list = new JsonArray();
+      rotation.list().forEach(k -> list.add(keyJson(k)));
+      return new JsonObject().put("keys", list);
+    });
+  }
+
+  void rotateKey(RoutingContext ctx) {
+    JsonObject body = Requests.body(ctx).length() == 0 ? new JsonObject() : Requests.jsonObject(ctx);
+    String purpose = Requests.optionalString(body, "purpose");
+    dev.gatehouse.keys.KeyPurpose p;
+    if (purpose == null || purpose.equals("app_token")) {
+      p = dev.gatehouse.keys.KeyPurpose.APP_TOKEN;
+    } else if (purpose.equals("consumer_token")) {
+      p = dev.gatehouse.keys.KeyPurpose.CONSUMER_TOKEN;
+    } else {
+      throw new ApiException(ApiError.invalidRequest("purpose must be app_token or consumer_token"));
+    }
+    blocking(ctx, 201, () -> {
+      var k = rotation.rotate(p);
+      audit.record(actor, "key.rotate", "key/" + k.kid(), "purpose=" + p + " active_from=" + k.activateAt());
+      return keyJson(k);
+    });
+  }
+
+  void retireKey(RoutingContext ctx) {
+    String kid = ctx.pathParam("kid");
+    JsonObject body = Requests.body(ctx).length() == 0 ? new JsonObject() : Requests.jsonObject(ctx);
+    Object f = body.getValue("force");
+    if (f != null && !(f instanceof Boolean)) {
+      throw new ApiException(ApiError.invalidRequest("force must be true or false"));
+    }
+    boolean force = Boolean.TRUE.equals(f);
+    blocking(ctx, 200, () -> {
+      var k = rotation.retire(kid, force);
+      audit.record(actor, "key.retire", "key/" + kid, "purpose=" + k.purpose() + " force=" + force);
+      return keyJson(k);
+    });
+  }
+
+  private static JsonObject keyJson(dev.gatehouse.keys.StoredSigningKey k) {
+    return new JsonObject().put("kid", k.kid()).put("purpose", k.purpose().name().toLowerCase(java.util.Locale.ROOT))
+        .put("state", k.state().name().toLowerCase(java.util.Locale.ROOT)).put("alg", k.algorithm())
+        .put("created_at", k.createdAt().toString())
+        .put("published_at", k.publishedAt() == null ? null : k.publishedAt().toString())
+        .put("activate_at", k.activateAt() == null ? null : k.activateAt().toString())
+        .put("retire_at", k.retireAt() == null ? null : k.retireAt().toString());
   }
 
   private static int intParam(String text, String name, int dflt, int min, int max) {

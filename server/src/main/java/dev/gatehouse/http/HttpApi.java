@@ -44,7 +44,8 @@ public final class HttpApi {
       io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics,
       boolean accessLog,
       dev.gatehouse.audit.AuditLog audit,
-      dev.gatehouse.consumers.ConsumerRegistry consumers) {
+      dev.gatehouse.consumers.ConsumerRegistry consumers,
+      dev.gatehouse.keys.KeyRotation rotation) {
     @Override
     public String toString() {
       return "Parts[redacted]";
@@ -100,11 +101,14 @@ public final class HttpApi {
     r.get("/health/live").handler(health::live);
     r.get("/health/ready").handler(health::ready);
 
-    AdminEndpoints admin = new AdminEndpoints(vertx, p.adminToken(), p.accounts(), p.apps(), p.audit(), p.consumers());
+    AdminEndpoints admin = new AdminEndpoints(vertx, p.adminToken(), p.accounts(), p.apps(), p.audit(), p.consumers(), p.rotation());
     r.route("/admin/*").handler(admin::authenticate);
     r.post("/admin/v1/accounts").handler(body).handler(admin::createAccount);
     r.get("/admin/v1/accounts").handler(admin::listAccounts);
     r.get("/admin/v1/audit").handler(admin::listAudit);
+    r.get("/admin/v1/keys").handler(admin::listKeys);
+    r.post("/admin/v1/keys/rotate").handler(body).handler(admin::rotateKey);
+    r.post("/admin/v1/keys/:kid/retire").handler(body).handler(admin::retireKey);
     r.get("/admin/v1/accounts/:accountId").handler(admin::getAccount);
     r.post("/admin/v1/accounts/:accountId/apps").handler(body).handler(admin::createApp);
     r.get("/admin/v1/accounts/:accountId/apps").handler(admin::listApps);
@@ -145,6 +149,8 @@ public final class HttpApi {
     if (f instanceof ApiException e) {
       Responses.error(ctx, e.error);
     } else if (f instanceof dev.gatehouse.accounts.AccountDirectory.DuplicateAccountException e) {
+      Responses.error(ctx, ApiError.of(409, "conflict", e.getMessage()));
+    } else if (f instanceof IllegalStateException e && ctx.request().path().startsWith("/admin/")) {
       Responses.error(ctx, ApiError.of(409, "conflict", e.getMessage()));
     } else if (f instanceof IllegalArgumentException e) {
       Responses.error(ctx, ApiError.invalidRequest(e.getMessage()));

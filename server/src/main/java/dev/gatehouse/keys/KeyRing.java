@@ -31,6 +31,9 @@ public final class KeyRing {
         throw new IllegalArgumentException("duplicate kid " + k.kid() + " in the " + purpose + " ring");
       }
       if (k.state() == KeyState.ACTIVE) {
+        if (k.publishedAt() == null) {
+          throw new IllegalArgumentException("active key " + k.kid() + " in the " + purpose + " ring was never published");
+        }
         if (act != null) {
           throw new IllegalArgumentException(
               "two active keys in the " + purpose + " ring: " + act.kid() + " and " + k.kid());

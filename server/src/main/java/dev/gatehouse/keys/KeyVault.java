@@ -58,6 +58,11 @@ public final class KeyVault {
     this.clock = clock;
   }
 
+  /** The stored keys, for listing. */
+  public List<StoredSigningKey> stored() {
+    return repository.findAll();
+  }
+
   /** Loads both rings, creating an active key for a ring that has none (first start). */
   public KeyRings loadOrCreate() {
     List<StoredSigningKey> stored = repository.findAll();
@@ -98,8 +103,13 @@ public final class KeyVault {
     }
   }
 
-  /** Generates a key, seals and stores it, and returns its handle. */
+  /** Generates a key, seals and stores it (published now), and returns its handle. */
   public SigningKey create(KeyPurpose purpose, KeyState state) {
+    return create(purpose, state, null);
+  }
+
+  /** Generates a NEXT or ACTIVE key; a NEXT key carries the instant it is to become active. */
+  public SigningKey create(KeyPurpose purpose, KeyState state, Instant activateAt) {
     KeyPair spareOne = spare.poll();
     KeyPair pair = spareOne != null && spareOne.getPublic().getAlgorithm().equals(algorithm.keyType)
         ? spareOne : generate(crypto, algorithm, bits);
@@ -118,10 +128,11 @@ public final class KeyVault {
           : new com.nimbusds.jose.jwk.ECKey.Builder(com.nimbusds.jose.jwk.Curve.P_256, (java.security.interfaces.ECPublicKey) pub).keyID(kid).build())
           .toJSONString();
       String sealed = masterKey.seal(pair.getPrivate().getEncoded(), context(kid));
-      StoredSigningKey s = new StoredSigningKey(kid, purpose, state, algorithm.name(), jwk, sealed, now);
+      StoredSigningKey s = new StoredSigningKey(kid, purpose, state, algorithm.name(), jwk, sealed, now, now,
+          state == KeyState.NEXT ? activateAt : null, null);
       if (repository.insert(s)) {
         LOG.info("created {} signing key {} ({}, {})", purpose, kid, algorithm == KeyAlgorithm.RS256 ? "RSA-" + bits : "ES256 P-256", state);
-        return new SigningKey(kid, purpose, state, now, pub, pair.getPrivate(), crypto.provider());
+        return new SigningKey(kid, purpose, state, now, pub, pair.getPrivate(), crypto.provider(), now);
       }
       taken.add(kid); // another node took it meanwhile
     }
@@ -135,7 +146,7 @@ public final class KeyVault {
       byte[] pkcs8 = masterKey.open(s.sealedPrivateKey(), context(s.kid()));
       PrivateKey priv = KeyFactory.getInstance(pub.getAlgorithm(), crypto.provider()).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
       java.util.Arrays.fill(pkcs8, (byte) 0);
-      return new SigningKey(s.kid(), s.purpose(), s.state(), s.createdAt(), pub, priv, crypto.provider());
+      return new SigningKey(s.kid(), s.purpose(), s.state(), s.createdAt(), pub, priv, crypto.provider(), s.publishedAt());
     } catch (java.text.ParseException | com.nimbusds.jose.JOSEException | GeneralSecurityException e) {
       throw new IllegalStateException("stored signing key " + s.kid() + " is unreadable: " + e.getMessage(), e);
     }

@@ -34,6 +34,7 @@ public final class SigningKey {
   private final KeyPurpose purpose;
   private final KeyState state;
   private final Instant createdAt;
+  private final Instant publishedAt;
   private final KeyAlgorithm algorithm;
   private final JWK publicJwk;
   private final PublicKey publicKey;
@@ -50,7 +51,9 @@ public final class SigningKey {
       Instant createdAt,
       PublicKey publicKey,
       PrivateKey privateKey,
-      java.security.Provider provider) {
+      java.security.Provider provider,
+      Instant publishedAt) {
+    this.publishedAt = publishedAt;
     this.kid = kid;
     this.purpose = purpose;
     this.state = state;
@@ -97,6 +100,7 @@ public final class SigningKey {
     this.purpose = k.purpose;
     this.state = s;
     this.createdAt = k.createdAt;
+    this.publishedAt = k.publishedAt;
     this.algorithm = k.algorithm;
     this.publicJwk = k.publicJwk;
     this.publicKey = k.publicKey;
@@ -121,6 +125,11 @@ public final class SigningKey {
 
   public Instant createdAt() {
     return createdAt;
+  }
+
+  /** When the key first appeared in the JWKS; null if never. */
+  public Instant publishedAt() {
+    return publishedAt;
   }
 
   /** The public half only. */

@@ -1,5 +1,6 @@
 package dev.gatehouse.keys;
 
+import java.time.Instant;
 import java.util.List;
 
 /** Where signing keys are kept. Implementations are thread-safe. */
@@ -9,5 +10,12 @@ public interface SigningKeyRepository {
   /** @return false if a key with this kid already exists (nothing is written then) */
   boolean insert(StoredSigningKey key);
 
-  void updateState(String kid, KeyState state);
+  /** Sets a key's state and its retirement time (null for none). */
+  void updateState(String kid, KeyState state, Instant retireAt);
+
+  /**
+   * In one transaction: {@code next} becomes ACTIVE, {@code current} becomes RETIRING with the
+   * given retirement time. @return false if either was no longer in the expected state
+   */
+  boolean promote(String next, String current, Instant currentRetireAt);
 }

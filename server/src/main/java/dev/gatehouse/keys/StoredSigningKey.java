@@ -4,7 +4,8 @@ import java.time.Instant;
 
 /**
  * A signing key as it is stored: the public half as a JWK, the private half sealed under the
- * master key. Nothing here is secret in the clear.
+ * master key, its state and the instants that drive its rotation. Nothing here is secret in the
+ * clear.
  */
 public record StoredSigningKey(
     String kid,
@@ -13,11 +14,10 @@ public record StoredSigningKey(
     String algorithm,
     String publicJwk,
     String sealedPrivateKey,
-    Instant createdAt) {
-
-  public StoredSigningKey withState(KeyState s) {
-    return new StoredSigningKey(kid, purpose, s, algorithm, publicJwk, sealedPrivateKey, createdAt);
-  }
+    Instant createdAt,
+    Instant publishedAt,
+    Instant activateAt,
+    Instant retireAt) {
 
   @Override
   public String toString() {

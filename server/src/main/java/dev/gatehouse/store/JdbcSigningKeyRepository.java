@@ -9,16 +9,19 @@ import java.util.List;
 
 /** Signing keys in the {@code signing_keys} table, private halves sealed. Thread-safe. */
 public final class JdbcSigningKeyRepository implements SigningKeyRepository {
+  private final Database db;
   private final Jdbc jdbc;
 
   public JdbcSigningKeyRepository(Database db) {
+    this.db = db;
     this.jdbc = new Jdbc(db);
   }
 
   @Override
   public List<StoredSigningKey> findAll() {
     return jdbc.query(
-        "SELECT kid, purpose, state, alg, public_jwk, private_key_sealed, created_at FROM signing_keys ORDER BY created_at, kid",
+        "SELECT kid, purpose, state, alg, public_jwk, private_key_sealed, created_at, published_at, activate_at, retire_at"
+            + " FROM signing_keys ORDER BY created_at, kid",
         ps -> {},
         rs -> new StoredSigningKey(
             rs.getString(1),
@@ -27,14 +30,17 @@ public final class JdbcSigningKeyRepository implements SigningKeyRepository {
             rs.getString(4),
             rs.getString(5),
             rs.getString(6),
-            Instant.ofEpochMilli(rs.getLong(7))));
+            Instant.ofEpochMilli(rs.getLong(7)),
+            instant(rs, 8),
+            instant(rs, 9),
+            instant(rs, 10)));
   }
 
   @Override
   public boolean insert(StoredSigningKey k) {
     return jdbc.update(
-            "INSERT INTO signing_keys (kid, purpose, state, alg, public_jwk, private_key_sealed, created_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO signing_keys (kid, purpose, state, alg, public_jwk, private_key_sealed, created_at, published_at, activate_at, retire_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             ps -> {
               ps.setString(1, k.kid());
               ps.setString(2, k.purpose().name());
@@ -43,15 +49,56 @@ public final class JdbcSigningKeyRepository implements SigningKeyRepository {
               ps.setString(5, k.publicJwk());
               ps.setString(6, k.sealedPrivateKey());
               ps.setLong(7, k.createdAt().toEpochMilli());
+              setInstant(ps, 8, k.publishedAt());
+              setInstant(ps, 9, k.activateAt());
+              setInstant(ps, 10, k.retireAt());
             })
         == 1;
   }
 
   @Override
-  public void updateState(String kid, KeyState state) {
-    jdbc.update("UPDATE signing_keys SET state = ? WHERE kid = ?", ps -> {
+  public void updateState(String kid, KeyState state, Instant retireAt) {
+    jdbc.update("UPDATE signing_keys SET state = ?, retire_at = ? WHERE kid = ?", ps -> {
       ps.setString(1, state.name());
-      ps.setString(2, kid);
+      setInstant(ps, 2, retireAt);
+      ps.setString(3, kid);
     });
+  }
+
+  @Override
+  public boolean promote(String next, String current, Instant currentRetireAt) {
+    long start = System.nanoTime();
+    try (java.sql.Connection c = db.dataSource().getConnection()) {
+      c.setAutoCommit(false);
+      try (java.sql.PreparedStatement a = c.prepareStatement("UPDATE signing_keys SET state = 'ACTIVE' WHERE kid = ? AND state = 'NEXT'");
+           java.sql.PreparedStatement b = c.prepareStatement("UPDATE signing_keys SET state = 'RETIRING', retire_at = ? WHERE kid = ? AND state = 'ACTIVE'")) {
+        setInstant(b, 1, currentRetireAt);
+        b.setString(2, current);
+        a.setString(1, next);
+        if (b.executeUpdate() != 1 || a.executeUpdate() != 1) {
+          c.rollback();
+          return false;
+        }
+      }
+      c.commit();
+      return true;
+    } catch (java.sql.SQLException e) {
+      throw new StoreException("promoting key " + next + " failed: " + e.getMessage(), e);
+    } finally {
+      db.record(true, System.nanoTime() - start);
+    }
+  }
+
+  private static Instant instant(java.sql.ResultSet rs, int col) throws java.sql.SQLException {
+    long v = rs.getLong(col);
+    return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+  }
+
+  private static void setInstant(java.sql.PreparedStatement ps, int col, Instant i) throws java.sql.SQLException {
+    if (i == null) {
+      ps.setNull(col, java.sql.Types.BIGINT);
+    } else {
+      ps.setLong(col, i.toEpochMilli());
+    }
   }
 }

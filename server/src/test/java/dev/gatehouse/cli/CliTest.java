@@ -30,7 +30,7 @@ class CliTest {
 
   static Run cli(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
-    if (List.of("account", "app").contains(args[0]) && all.stream().noneMatch(a -> a.startsWith("--server"))) {
+    if (List.of("account", "app", "keys").contains(args[0]) && all.stream().noneMatch(a -> a.startsWith("--server"))) {
       all.add("--server=" + server.base());
       all.add("--admin-token=" + TestServer.ADMIN_TOKEN);
     }
@@ -73,6 +73,27 @@ class CliTest {
     Run badGrace = cli("app", "rotate-secret", "--account", "5313846", id, "--grace", "soon");
     assertThat(badGrace.code()).isEqualTo(1);
     assertThat(badGrace.err()).startsWith("error: --grace must be");
+  }
+
+  @Test
+  void keys_listRotateAndRetire_throughTheCli() {
+    Run list = cli("keys", "list");
+    assertThat(list.code()).as(list.err()).isZero();
+    JsonObject keys = new JsonObject(list.out());
+    String consumerKid = keys.getJsonArray("keys").stream().map(k -> (JsonObject) k)
+        .filter(k -> k.getString("purpose").equals("consumer_token")).findFirst().orElseThrow().getString("kid");
+    Run rotated = cli("keys", "rotate", "--purpose", "consumer");
+    assertThat(rotated.code()).as(rotated.err()).isZero();
+    assertThat(new JsonObject(rotated.out()).getString("state")).isEqualTo("next");
+    String nextKid = new JsonObject(rotated.out()).getString("kid");
+    Run noForce = cli("keys", "retire", nextKid);
+    assertThat(noForce.code()).isEqualTo(1);
+    assertThat(noForce.err()).startsWith("error: 409 conflict").contains("force");
+    Run forced = cli("keys", "retire", nextKid, "--force");
+    assertThat(forced.code()).as(forced.err()).isZero();
+    assertThat(forced.err()).contains("warning: every ConsumerJWS signed by " + nextKid);
+    assertThat(cli("keys", "retire", consumerKid, "--force").err()).contains("rotate first");
+    assertThat(cli("keys", "rotate", "--purpose", "both").err()).contains("--purpose must be app or consumer");
   }
 
   @Test

@@ -24,7 +24,7 @@ class KeyRingTest {
   }
 
   static SigningKey key(String kid, KeyPurpose p, KeyState s) {
-    return new SigningKey(kid, p, s, Instant.EPOCH, (RSAPublicKey) pair.getPublic(), pair.getPrivate(), jdk);
+    return new SigningKey(kid, p, s, Instant.EPOCH, (RSAPublicKey) pair.getPublic(), pair.getPrivate(), jdk, Instant.EPOCH);
   }
 
   @Test
@@ -37,6 +37,8 @@ class KeyRingTest {
         .hasMessageContaining("duplicate kid a");
     assertThatThrownBy(() -> new KeyRing(KeyPurpose.APP_TOKEN, List.of(key("a", KeyPurpose.CONSUMER_TOKEN, KeyState.ACTIVE))))
         .hasMessageContaining("is for CONSUMER_TOKEN");
+    SigningKey unpublished = new SigningKey("u", KeyPurpose.APP_TOKEN, KeyState.ACTIVE, Instant.EPOCH, (RSAPublicKey) pair.getPublic(), pair.getPrivate(), jdk, null);
+    assertThatThrownBy(() -> new KeyRing(KeyPurpose.APP_TOKEN, List.of(unpublished))).hasMessageContaining("never published");
   }
 
   @Test
@@ -55,7 +57,7 @@ class KeyRingTest {
     KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
     g.initialize(1024);
     KeyPair small = g.generateKeyPair();
-    assertThatThrownBy(() -> new SigningKey("s", KeyPurpose.APP_TOKEN, KeyState.ACTIVE, Instant.EPOCH, (RSAPublicKey) small.getPublic(), small.getPrivate(), jdk))
+    assertThatThrownBy(() -> new SigningKey("s", KeyPurpose.APP_TOKEN, KeyState.ACTIVE, Instant.EPOCH, (RSAPublicKey) small.getPublic(), small.getPrivate(), jdk, Instant.EPOCH))
         .hasMessageContaining("1024 bits");
   }
 
