@@ -15,7 +15,8 @@ import java.util.Set;
 /**
  * Consumers in {@code consumers} and {@code consumer_revocations}. {@link #recordAll} is portable
  * and idempotent: a batched UPDATE moves {@code last_seen} forward, the rows it did not find are
- * INSERTed, and a row another node inserted meanwhile is updated instead. Thread-safe.
+ * INSERTed in one batch, and if another node inserted one of them meanwhile the batch is redone
+ * row by row (update, or insert what is still missing). Thread-safe.
  */
 public final class JdbcConsumerRepository implements ConsumerRepository {
   private final Database db;
@@ -48,18 +49,17 @@ public final class JdbcConsumerRepository implements ConsumerRepository {
           }
         }
       }
-      for (ConsumerRecord r : missing) {
-        if (find(c, r.accountId(), r.lpConsumerId())) {
-          continue; // present, and last_seen already as new or newer
-        }
-        try (PreparedStatement ins = c.prepareStatement(
-            "INSERT INTO consumers (account_id, lp_consumer_id, ext_consumer_id, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)")) {
-          ins.setString(1, r.accountId());
-          ins.setString(2, r.lpConsumerId());
-          ins.setString(3, r.extConsumerId());
-          ins.setLong(4, r.firstSeen().toEpochMilli());
-          ins.setLong(5, r.lastSeen().toEpochMilli());
-          ins.executeUpdate();
+      if (!missing.isEmpty()) {
+        // new consumers, the common case: one batched INSERT; should another node have inserted
+        // one of them meanwhile, redo the batch row by row
+        try {
+          insertAll(c, missing);
+        } catch (SQLException duplicate) {
+          c.rollback();
+          // the UPDATEs were rolled back with it: redo everything one by one
+          for (ConsumerRecord r : sightings) {
+            upsertOne(c, r);
+          }
         }
       }
       c.commit();
@@ -68,6 +68,35 @@ public final class JdbcConsumerRepository implements ConsumerRepository {
     } finally {
       db.record(true, System.nanoTime() - start);
     }
+  }
+
+  private static void insertAll(Connection c, List<ConsumerRecord> rows) throws SQLException {
+    try (PreparedStatement ins = c.prepareStatement(
+        "INSERT INTO consumers (account_id, lp_consumer_id, ext_consumer_id, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)")) {
+      for (ConsumerRecord r : rows) {
+        ins.setString(1, r.accountId());
+        ins.setString(2, r.lpConsumerId());
+        ins.setString(3, r.extConsumerId());
+        ins.setLong(4, r.firstSeen().toEpochMilli());
+        ins.setLong(5, r.lastSeen().toEpochMilli());
+        ins.addBatch();
+      }
+      ins.executeBatch();
+    }
+  }
+
+  private static void upsertOne(Connection c, ConsumerRecord r) throws SQLException {
+    try (PreparedStatement up = c.prepareStatement(
+        "UPDATE consumers SET last_seen = ? WHERE account_id = ? AND lp_consumer_id = ? AND last_seen < ?")) {
+      up.setLong(1, r.lastSeen().toEpochMilli());
+      up.setString(2, r.accountId());
+      up.setString(3, r.lpConsumerId());
+      up.setLong(4, r.lastSeen().toEpochMilli());
+      if (up.executeUpdate() == 1 || find(c, r.accountId(), r.lpConsumerId())) {
+        return;
+      }
+    }
+    insertAll(c, List.of(r));
   }
 
   private static boolean find(Connection c, String account, String lp) throws SQLException {
