@@ -21,6 +21,21 @@ final class Jdbc {
     T map(ResultSet rs) throws SQLException;
   }
 
+  /** Binds an instant as epoch milliseconds, or SQL NULL. */
+  static void setInstant(PreparedStatement ps, int col, java.time.Instant i) throws SQLException {
+    if (i == null) {
+      ps.setNull(col, java.sql.Types.BIGINT);
+    } else {
+      ps.setLong(col, i.toEpochMilli());
+    }
+  }
+
+  /** Reads epoch milliseconds as an instant; null for SQL NULL. */
+  static java.time.Instant instant(ResultSet rs, int col) throws SQLException {
+    long v = rs.getLong(col);
+    return rs.wasNull() ? null : java.time.Instant.ofEpochMilli(v);
+  }
+
   private final Database db;
   private final DataSource ds;
 

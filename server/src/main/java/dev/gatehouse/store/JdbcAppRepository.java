@@ -32,7 +32,7 @@ public final class JdbcAppRepository implements AppRepository {
             Instant.ofEpochMilli(rs.getLong(7)),
             Instant.ofEpochMilli(rs.getLong(8)),
             rs.getString(9),
-            rs.getObject(10) == null ? null : Instant.ofEpochMilli(rs.getLong(10))));
+            Jdbc.instant(rs, 10)));
   }
 
   @Override
@@ -65,11 +65,7 @@ public final class JdbcAppRepository implements AppRepository {
               ps.setLong(2, a.updatedAt().toEpochMilli());
               ps.setString(3, a.secretHash());
               ps.setString(4, a.previousSecretHash());
-              if (a.previousSecretExpiresAt() == null) {
-                ps.setNull(5, java.sql.Types.BIGINT);
-              } else {
-                ps.setLong(5, a.previousSecretExpiresAt().toEpochMilli());
-              }
+              Jdbc.setInstant(ps, 5, a.previousSecretExpiresAt());
               ps.setString(6, a.clientId().value());
             })
         == 1;

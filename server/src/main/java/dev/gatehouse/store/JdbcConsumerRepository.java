@@ -142,11 +142,7 @@ public final class JdbcConsumerRepository implements ConsumerRepository {
   @Override
   public void revoke(String accountId, String lpConsumerId, Instant revokedAt, Instant erasedAt) {
     int n = jdbc.update("UPDATE consumer_revocations SET erased_at = COALESCE(erased_at, ?) WHERE account_id = ? AND lp_consumer_id = ?", ps -> {
-      if (erasedAt == null) {
-        ps.setNull(1, java.sql.Types.BIGINT);
-      } else {
-        ps.setLong(1, erasedAt.toEpochMilli());
-      }
+      Jdbc.setInstant(ps, 1, erasedAt);
       ps.setString(2, accountId);
       ps.setString(3, lpConsumerId);
     });
@@ -155,11 +151,7 @@ public final class JdbcConsumerRepository implements ConsumerRepository {
         ps.setString(1, accountId);
         ps.setString(2, lpConsumerId);
         ps.setLong(3, revokedAt.toEpochMilli());
-        if (erasedAt == null) {
-          ps.setNull(4, java.sql.Types.BIGINT);
-        } else {
-          ps.setLong(4, erasedAt.toEpochMilli());
-        }
+        Jdbc.setInstant(ps, 4, erasedAt);
       });
     }
   }

@@ -31,9 +31,9 @@ public final class JdbcSigningKeyRepository implements SigningKeyRepository {
             rs.getString(5),
             rs.getString(6),
             Instant.ofEpochMilli(rs.getLong(7)),
-            instant(rs, 8),
-            instant(rs, 9),
-            instant(rs, 10)));
+            Jdbc.instant(rs, 8),
+            Jdbc.instant(rs, 9),
+            Jdbc.instant(rs, 10)));
   }
 
   @Override
@@ -49,9 +49,9 @@ public final class JdbcSigningKeyRepository implements SigningKeyRepository {
               ps.setString(5, k.publicJwk());
               ps.setString(6, k.sealedPrivateKey());
               ps.setLong(7, k.createdAt().toEpochMilli());
-              setInstant(ps, 8, k.publishedAt());
-              setInstant(ps, 9, k.activateAt());
-              setInstant(ps, 10, k.retireAt());
+              Jdbc.setInstant(ps, 8, k.publishedAt());
+              Jdbc.setInstant(ps, 9, k.activateAt());
+              Jdbc.setInstant(ps, 10, k.retireAt());
             })
         == 1;
   }
@@ -60,7 +60,7 @@ public final class JdbcSigningKeyRepository implements SigningKeyRepository {
   public void updateState(String kid, KeyState state, Instant retireAt) {
     jdbc.update("UPDATE signing_keys SET state = ?, retire_at = ? WHERE kid = ?", ps -> {
       ps.setString(1, state.name());
-      setInstant(ps, 2, retireAt);
+      Jdbc.setInstant(ps, 2, retireAt);
       ps.setString(3, kid);
     });
   }
@@ -72,7 +72,7 @@ public final class JdbcSigningKeyRepository implements SigningKeyRepository {
       c.setAutoCommit(false);
       try (java.sql.PreparedStatement a = c.prepareStatement("UPDATE signing_keys SET state = 'ACTIVE' WHERE kid = ? AND state = 'NEXT'");
            java.sql.PreparedStatement b = c.prepareStatement("UPDATE signing_keys SET state = 'RETIRING', retire_at = ? WHERE kid = ? AND state = 'ACTIVE'")) {
-        setInstant(b, 1, currentRetireAt);
+        Jdbc.setInstant(b, 1, currentRetireAt);
         b.setString(2, current);
         a.setString(1, next);
         if (b.executeUpdate() != 1 || a.executeUpdate() != 1) {
@@ -86,19 +86,6 @@ public final class JdbcSigningKeyRepository implements SigningKeyRepository {
       throw new StoreException("promoting key " + next + " failed: " + e.getMessage(), e);
     } finally {
       db.record(true, System.nanoTime() - start);
-    }
-  }
-
-  private static Instant instant(java.sql.ResultSet rs, int col) throws java.sql.SQLException {
-    long v = rs.getLong(col);
-    return rs.wasNull() ? null : Instant.ofEpochMilli(v);
-  }
-
-  private static void setInstant(java.sql.PreparedStatement ps, int col, Instant i) throws java.sql.SQLException {
-    if (i == null) {
-      ps.setNull(col, java.sql.Types.BIGINT);
-    } else {
-      ps.setLong(col, i.toEpochMilli());
     }
   }
 }
