@@ -81,7 +81,6 @@ final class GatewayEndpoint {
 
   /** Percent-encodes what may not stand in a header value: non-ASCII, controls and '%' itself (RFC 3986 §2.1). */
   static String headerSafe(String s) {
-    StringBuilder b = null;
     byte[] bytes = null;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -93,7 +92,7 @@ final class GatewayEndpoint {
     if (bytes == null) {
       return s;
     }
-    b = new StringBuilder(bytes.length + 16);
+    StringBuilder b = new StringBuilder(bytes.length + 16);
     for (byte x : bytes) {
       int u = x & 0xFF;
       if (u < 0x20 || u > 0x7E || u == '%') {

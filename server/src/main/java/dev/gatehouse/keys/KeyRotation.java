@@ -116,9 +116,10 @@ public final class KeyRotation {
     }
     if (changed) {
       reload();
+      all = list();
     }
-    StoredSigningKey appActive = list().stream().filter(k -> k.purpose() == KeyPurpose.APP_TOKEN && k.state() == KeyState.ACTIVE).findFirst().orElse(null);
-    boolean waiting = list().stream().anyMatch(k -> k.purpose() == KeyPurpose.APP_TOKEN && k.state() == KeyState.NEXT);
+    StoredSigningKey appActive = all.stream().filter(k -> k.purpose() == KeyPurpose.APP_TOKEN && k.state() == KeyState.ACTIVE).findFirst().orElse(null);
+    boolean waiting = all.stream().anyMatch(k -> k.purpose() == KeyPurpose.APP_TOKEN && k.state() == KeyState.NEXT);
     if (appActive != null && !waiting && !appKeyMaxAge.isZero() && !now.isBefore(appActive.createdAt().plus(appKeyMaxAge))) {
       rotate(KeyPurpose.APP_TOKEN);
     }
