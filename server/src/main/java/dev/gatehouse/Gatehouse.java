@@ -3,6 +3,9 @@ package dev.gatehouse;
 import dev.gatehouse.accounts.AccountDirectory;
 import dev.gatehouse.apps.AppDirectory;
 import dev.gatehouse.apps.ClientSecrets;
+import dev.gatehouse.cluster.ClusterSync;
+import dev.gatehouse.cluster.Topic;
+import dev.gatehouse.keys.KeyRings;
 import dev.gatehouse.config.DataFolder;
 import dev.gatehouse.consumers.ConsumerRegistry;
 import dev.gatehouse.config.ServerConfig;
@@ -68,11 +71,13 @@ public final class Gatehouse implements AutoCloseable {
 
   private final ConsumerRegistry consumers;
   private final KeyRotation rotation;
+  private final ClusterSync sync;
   private final java.util.concurrent.ScheduledExecutorService scheduler;
 
   private Gatehouse(Vertx vertx, List<HttpServer> servers, Database db, DataFolder data, boolean tls, String bindHost, Path tlsCertificate,
-      CryptoProvider crypto, ConsumerRegistry consumers, KeyRotation rotation) {
+      CryptoProvider crypto, ConsumerRegistry consumers, KeyRotation rotation, ClusterSync sync) {
     this.consumers = consumers;
+    this.sync = sync;
     this.rotation = rotation;
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "gatehouse-key-rotation");
@@ -138,6 +143,7 @@ public final class Gatehouse implements AutoCloseable {
     Database db = null;
     Vertx vertx = null;
     ConsumerRegistry consumers = null;
+    ClusterSync sync = null;
     try {
       MasterKey master = data.masterKey(cfg.masterKeyText());
       String adminToken = data.adminToken(cfg.adminTokenText());
@@ -151,10 +157,18 @@ public final class Gatehouse implements AutoCloseable {
       CryptoProvider crypto = booted.crypto();
       KeyVault vault = new KeyVault(new JdbcSigningKeyRepository(db), master, crypto, cfg.algorithm, cfg.keyBits, cfg.clock);
       vault.addSparePairs(booted.spareKeys());
-      SigningKeys keys = new SigningKeys(vault.loadOrCreate());
+      // nodes starting together on a new database must not each make first keys
+      KeyRings[] rings = new KeyRings[1];
+      db.withLock(KeyRotation.LOCK, true, () -> rings[0] = vault.loadOrCreate());
+      SigningKeys keys = new SigningKeys(rings[0]);
+      ClusterSync[] syncRef = new ClusterSync[1];
       KeyRotation rotation = new KeyRotation(vault, new JdbcSigningKeyRepository(db), keys, cfg.clock,
           java.time.Duration.ofSeconds(cfg.keyPublicationDelaySeconds), java.time.Duration.ofSeconds(cfg.appTokenLifetimeSeconds),
-          java.time.Duration.ofDays(cfg.appKeyRotationDays));
+          java.time.Duration.ofDays(cfg.appKeyRotationDays), db::withLock, () -> {
+            if (syncRef[0] != null) {
+              syncRef[0].changed(Topic.KEYS);
+            }
+          });
 
       vertx = join(vertxF);
       HttpServerOptions opts = new HttpServerOptions().setHost(cfg.host).setPort(cfg.port)
@@ -173,6 +187,13 @@ public final class Gatehouse implements AutoCloseable {
       io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics = join(metricsF);
       db.bindMetrics(metrics);
       consumers = new ConsumerRegistry(new dev.gatehouse.store.JdbcConsumerRepository(db), cfg.clock, 100_000);
+      ConsumerRegistry registry = consumers;
+      sync = new ClusterSync(db, java.util.Map.of(
+          Topic.ACCOUNTS, accounts::reload,
+          Topic.APPS, apps::reload,
+          Topic.KEYS, rotation::reload,
+          Topic.CONSUMERS, registry::reloadRevocations), java.time.Duration.ofSeconds(cfg.refreshSeconds));
+      syncRef[0] = sync;
       ServiceHolder services = new ServiceHolder();
       java.util.concurrent.atomic.AtomicReference<String> publicBase = new java.util.concurrent.atomic.AtomicReference<>();
       ServerVerificationKeys verificationKeys = new ServerVerificationKeys(keys);
@@ -197,7 +218,8 @@ public final class Gatehouse implements AutoCloseable {
           cfg.accessLog,
           new dev.gatehouse.audit.AuditLog(new dev.gatehouse.store.JdbcAuditRepository(db), cfg.clock),
           consumers,
-          rotation);
+          rotation,
+          sync);
       // One server per event loop on the same port (see HttpServerVerticle). Vert.x shares a port
       // only between servers that ask for the same number, so port 0 is resolved to a free port
       // first (and tried again should another process take it in between).
@@ -224,28 +246,35 @@ public final class Gatehouse implements AutoCloseable {
       String publicHost = cfg.publicHost != null ? cfg.publicHost : publicName(cfg.host) + ":" + server.actualPort();
       services.directory = new ServiceDirectory(publicHost, cfg.services);
       publicBase.set((opts.isSsl() ? "https://" : "http://") + publicHost);
-      Gatehouse g = new Gatehouse(vertx, servers, db, data, opts.isSsl(), cfg.host, certFile, crypto, consumers, rotation);
+      Gatehouse g = new Gatehouse(vertx, servers, db, data, opts.isSsl(), cfg.host, certFile, crypto, consumers, rotation, sync);
       g.adminTokenFromEnvironment = cfg.adminTokenText() != null;
       self[0] = g;
       g.ready = true;
       return g;
     } catch (IOException e) {
-      cleanup(vertxF, db);
+      cleanup(vertxF, db, sync);
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      cleanup(vertxF, db);
+      cleanup(vertxF, db, sync);
       throw new IllegalStateException("interrupted while starting", e);
     } catch (TimeoutException e) {
-      cleanup(vertxF, db);
+      cleanup(vertxF, db, sync);
       throw new IllegalStateException("HTTP server did not start within 10 s", e);
+    } catch (dev.gatehouse.keys.SealedValueException e) {
+      cleanup(vertxF, db, sync);
+      throw new IllegalStateException(e.getMessage() + ". The master key (GATEHOUSE_MASTER_KEY or " + data.path().resolve("master.key")
+          + ") is not the one this store was made with" + (cfg.db != null ? "; every node on one database needs the same master key" : ""), e);
     } catch (RuntimeException | Error e) {
-      cleanup(vertxF, db);
+      cleanup(vertxF, db, sync);
       throw e;
     }
   }
 
-  private static void cleanup(Future<Vertx> vertx, Database db) {
+  private static void cleanup(Future<Vertx> vertx, Database db, ClusterSync sync) {
+    if (sync != null) {
+      sync.close();
+    }
     try {
       vertx.get(10, TimeUnit.SECONDS).close();
     } catch (Exception ignored) {
@@ -348,6 +377,7 @@ public final class Gatehouse implements AutoCloseable {
     }
     closed = true;
     scheduler.shutdownNow();
+    sync.close();
     try {
       io.vertx.core.Future.all(servers.stream().map(s -> s.shutdown(30, TimeUnit.SECONDS)).toList())
           .toCompletionStage().toCompletableFuture().get(35, TimeUnit.SECONDS);

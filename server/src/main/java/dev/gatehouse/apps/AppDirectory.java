@@ -68,6 +68,25 @@ public final class AppDirectory {
     return new CreatedApp(app, secret);
   }
 
+  /**
+   * The app as stored now, also held in memory from here on: a change is made to what the store
+   * holds, not to what this node last saw (another node may have changed it since).
+   */
+  private App current(ClientId id) {
+    App fresh = repository.find(id).orElse(null);
+    if (fresh == null) {
+      byId.remove(id);
+    } else {
+      byId.put(id, fresh);
+    }
+    return fresh;
+  }
+
+  /** Reads one app again from the store (for an admin call about an app this node has not seen yet). */
+  public Optional<App> refresh(ClientId id) {
+    return Optional.ofNullable(current(id));
+  }
+
   public Optional<App> find(ClientId id) {
     return Optional.ofNullable(byId.get(id));
   }
@@ -81,7 +100,7 @@ public final class AppDirectory {
 
   /** @return the updated app, or empty if there is no such app on that account */
   public Optional<App> setEnabled(AccountId account, ClientId id, boolean enabled) {
-    App cur = byId.get(id);
+    App cur = current(id);
     if (cur == null || !cur.accountId().equals(account)) {
       return Optional.empty();
     }
@@ -107,7 +126,7 @@ public final class AppDirectory {
     if (grace.isNegative()) {
       throw new IllegalArgumentException("grace period must not be negative, got " + grace);
     }
-    App cur = byId.get(id);
+    App cur = current(id);
     if (cur == null || !cur.accountId().equals(account)) {
       return Optional.empty();
     }

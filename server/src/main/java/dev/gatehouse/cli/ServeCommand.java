@@ -104,6 +104,11 @@ final class ServeCommand implements Callable<Integer> {
       description = "Rotate the AppJWT key on this schedule; 0 turns it off (GATEHOUSE_APP_KEY_ROTATION_DAYS). Default: ${DEFAULT-VALUE}")
   long appKeyRotationDays;
 
+  @Option(names = "--refresh-interval", defaultValue = "${env:GATEHOUSE_REFRESH_INTERVAL:-30}",
+      description = "On PostgreSQL, read accounts, apps, keys and revocations again this often, in seconds, besides the"
+          + " change notices other nodes send; 0 turns it off (GATEHOUSE_REFRESH_INTERVAL). Default: ${DEFAULT-VALUE}")
+  long refreshInterval;
+
   @Override
   public Integer call() {
     ServerConfig.Builder b = ServerConfig.builder()
@@ -112,7 +117,7 @@ final class ServeCommand implements Callable<Integer> {
         .issuer(issuer).appTokenLifetimeSeconds(appTokenTtl).keyBits(keySize).algorithm(alg).jwksMaxAgeSeconds(jwksMaxAge)
         .db(db).crypto(crypto)
         .consumerTokenCacheSize(consumerTokenCache).appTokenCacheSize(appTokenCache).accessLog(accessLog)
-        .keyPublicationDelaySeconds(keyPublicationDelay).appKeyRotationDays(appKeyRotationDays)
+        .keyPublicationDelaySeconds(keyPublicationDelay).appKeyRotationDays(appKeyRotationDays).refreshSeconds(refreshInterval)
         .masterKey(System.getenv("GATEHOUSE_MASTER_KEY"))
         .adminToken(System.getenv("GATEHOUSE_ADMIN_TOKEN"));
     if (eventLoops > 0) {

@@ -37,6 +37,8 @@ public final class ServerConfig {
   public final boolean accessLog;
   public final long keyPublicationDelaySeconds;
   public final long appKeyRotationDays;
+  /** How often a node on PostgreSQL reads everything again, besides change notices (0: never). */
+  public final long refreshSeconds;
   public final Clock clock;
 
   private ServerConfig(Builder b) {
@@ -63,6 +65,7 @@ public final class ServerConfig {
     this.accessLog = b.accessLog;
     this.keyPublicationDelaySeconds = b.keyPublicationDelaySeconds >= 0 ? b.keyPublicationDelaySeconds : b.jwksMaxAgeSeconds + 60;
     this.appKeyRotationDays = b.appKeyRotationDays;
+    this.refreshSeconds = b.refreshSeconds;
     this.clock = b.clock;
   }
 
@@ -114,6 +117,7 @@ public final class ServerConfig {
     private boolean accessLog;
     private long keyPublicationDelaySeconds = -1;
     private long appKeyRotationDays = 30;
+    private long refreshSeconds = 30;
     private Clock clock = Clock.systemUTC();
 
     public Builder dataDir(Path p) { this.dataDir = p; return this; }
@@ -142,6 +146,8 @@ public final class ServerConfig {
     public Builder keyPublicationDelaySeconds(long s) { this.keyPublicationDelaySeconds = s; return this; }
     /** 0 turns scheduled AppJWT key rotation off. */
     public Builder appKeyRotationDays(long d) { this.appKeyRotationDays = d; return this; }
+    /** 0 turns the periodic re-read off (change notices still work). */
+    public Builder refreshSeconds(long s) { this.refreshSeconds = s; return this; }
 
     private static String blankToNull(String s) {
       return s == null || s.isBlank() ? null : s.trim();
@@ -166,6 +172,7 @@ public final class ServerConfig {
           "--app-token-cache must be 0..10000000 entries, got " + appTokenCacheSize);
       require(appKeyRotationDays >= 0 && appKeyRotationDays <= 3650, "--app-key-rotation-days must be 0..3650, got " + appKeyRotationDays);
       require(keyPublicationDelaySeconds <= 7 * 86_400, "--key-publication-delay must be at most 604800 seconds, got " + keyPublicationDelaySeconds);
+      require(refreshSeconds >= 0 && refreshSeconds <= 86_400, "--refresh-interval must be 0..86400 seconds, got " + refreshSeconds);
       require(adminTokenText == null || adminTokenText.length() >= 16,
           "GATEHOUSE_ADMIN_TOKEN must be at least 16 characters");
       return new ServerConfig(this);

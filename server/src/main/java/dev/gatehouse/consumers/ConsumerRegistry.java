@@ -78,6 +78,13 @@ public final class ConsumerRegistry implements AutoCloseable {
     }
   }
 
+  /** Reads the revocations again (another node may have revoked, restored or erased a consumer). */
+  public void reloadRevocations() {
+    Set<String> now = repository.revoked();
+    revoked.addAll(now);
+    revoked.retainAll(now);
+  }
+
   public boolean isRevoked(String accountId, String lpConsumerId) {
     return !revoked.isEmpty() && revoked.contains(key(accountId, lpConsumerId));
   }
@@ -122,7 +129,7 @@ public final class ConsumerRegistry implements AutoCloseable {
           Thread.currentThread().interrupt();
           return;
         }
-        backoffMs = Math.min(backoffMs * 2, 10_000);
+        backoffMs = Math.min(backoffMs * 2, 5_000);
       }
     }
     queue.drainTo(batch);

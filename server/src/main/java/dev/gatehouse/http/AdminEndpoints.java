@@ -6,6 +6,7 @@ import dev.gatehouse.accounts.AccountId;
 import dev.gatehouse.apps.App;
 import dev.gatehouse.apps.AppDirectory;
 import dev.gatehouse.apps.ClientId;
+import dev.gatehouse.cluster.Topic;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -30,8 +31,12 @@ final class AdminEndpoints {
   private final dev.gatehouse.consumers.ConsumerRegistry consumers;
   private final dev.gatehouse.keys.KeyRotation rotation;
 
+  private final java.util.function.Consumer<Topic> changed;
+
   AdminEndpoints(Vertx vertx, String adminToken, AccountDirectory accounts, AppDirectory apps, dev.gatehouse.audit.AuditLog audit,
-      dev.gatehouse.consumers.ConsumerRegistry consumers, dev.gatehouse.keys.KeyRotation rotation) {
+      dev.gatehouse.consumers.ConsumerRegistry consumers, dev.gatehouse.keys.KeyRotation rotation,
+      java.util.function.Consumer<Topic> changed) {
+    this.changed = changed;
     this.consumers = consumers;
     this.rotation = rotation;
     this.vertx = vertx;
@@ -53,6 +58,37 @@ final class AdminEndpoints {
     ctx.next();
   }
 
+  /**
+   * Before an admin call about one account or app: if this node has not seen it, reads it from the
+   * store first (it may have been made through another node a moment ago).
+   */
+  void catchUp(RoutingContext ctx) {
+    String raw = ctx.pathParam("accountId");
+    String rawClient = ctx.pathParam("clientId");
+    ClientId client = rawClient == null ? null : ClientId.parseOrNull(rawClient);
+    boolean accountMissing = AccountId.isValid(raw) && accounts.find(raw).isEmpty();
+    boolean appMissing = client != null && apps.find(client).isEmpty();
+    if (!accountMissing && !appMissing) {
+      ctx.next();
+      return;
+    }
+    vertx.executeBlocking(() -> {
+      if (accountMissing) {
+        accounts.reload();
+      }
+      if (appMissing) {
+        apps.refresh(client);
+      }
+      return null;
+    }, false).onComplete(ar -> {
+      if (ar.succeeded()) {
+        ctx.next();
+      } else {
+        ctx.fail(ar.cause());
+      }
+    });
+  }
+
   void createAccount(RoutingContext ctx) {
     JsonObject body = Requests.jsonObject(ctx);
     String id = Requests.requiredString(body, "id");
@@ -64,6 +100,7 @@ final class AdminEndpoints {
     blocking(ctx, 201, () -> {
       JsonObject a = accountJson(accounts.create(new AccountId(id), n));
       audit.record(actor, "account.create", "account/" + id, "name=" + n);
+      changed.accept(Topic.ACCOUNTS);
       return a;
     });
   }
@@ -87,6 +124,7 @@ final class AdminEndpoints {
     blocking(ctx, 201, () -> {
       AppDirectory.CreatedApp c = apps.create(account.id(), name, scopes);
       audit.record(actor, "app.create", "app/" + c.app().clientId(), "account=" + account.id() + " name=" + name + " scope=" + c.app().scope());
+      changed.accept(Topic.APPS);
       return appJson(c.app()).put("client_secret", c.clientSecret());
     });
   }
@@ -131,6 +169,7 @@ final class AdminEndpoints {
     blocking(ctx, 200, () -> {
       AppDirectory.CreatedApp c = apps.rotateSecret(account.id(), id, d).orElseThrow(() -> noApp(account, id));
       audit.record(actor, "app.rotate-secret", "app/" + id, "account=" + account.id() + " grace_seconds=" + d.getSeconds());
+      changed.accept(Topic.APPS);
       return appJson(c.app()).put("client_secret", c.clientSecret());
     });
   }
@@ -141,6 +180,7 @@ final class AdminEndpoints {
     blocking(ctx, 200, () -> {
       JsonObject a = appJson(apps.setEnabled(account.id(), id, on).orElseThrow(() -> noApp(account, id)));
       audit.record(actor, on ? "app.enable" : "app.disable", "app/" + id, "account=" + account.id());
+      changed.accept(Topic.APPS);
       return a;
     });
   }
@@ -203,6 +243,7 @@ final class AdminEndpoints {
     blocking(ctx, 200, () -> {
       consumers.revoke(account.id().value(), lp);
       audit.record(actor, "consumer.revoke", "consumer/" + lp, "account=" + account.id());
+      changed.accept(Topic.CONSUMERS);
       return consumerJson(account, lp, consumers.find(account.id().value(), lp).orElse(null));
     });
   }
@@ -215,6 +256,7 @@ final class AdminEndpoints {
         throw new ApiException(ApiError.of(409, "conflict", "consumer " + lp + " is not revoked, or was erased and cannot be restored"));
       }
       audit.record(actor, "consumer.restore", "consumer/" + lp, "account=" + account.id());
+      changed.accept(Topic.CONSUMERS);
       return consumerJson(account, lp, consumers.find(account.id().value(), lp).orElse(null));
     });
   }
@@ -225,6 +267,7 @@ final class AdminEndpoints {
     blocking(ctx, 200, () -> {
       boolean existed = consumers.erase(account.id().value(), lp);
       audit.record(actor, "consumer.erase", "consumer/" + lp, "account=" + account.id() + " record_existed=" + existed);
+      changed.accept(Topic.CONSUMERS);
       return new JsonObject().put("account_id", account.id().value()).put("lp_consumer_id", lp).put("erased", true).put("record_existed", existed);
     });
   }

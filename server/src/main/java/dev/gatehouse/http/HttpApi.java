@@ -45,7 +45,8 @@ public final class HttpApi {
       boolean accessLog,
       dev.gatehouse.audit.AuditLog audit,
       dev.gatehouse.consumers.ConsumerRegistry consumers,
-      dev.gatehouse.keys.KeyRotation rotation) {
+      dev.gatehouse.keys.KeyRotation rotation,
+      dev.gatehouse.cluster.ClusterSync sync) {
     @Override
     public String toString() {
       return "Parts[redacted]";
@@ -97,12 +98,17 @@ public final class HttpApi {
     // the OpenID-style placement (issuer path first), which many client libraries use
     r.get("/sentinel/api/account/:accountId/.well-known/oauth-authorization-server").handler(metadata::account);
 
-    HealthEndpoints health = new HealthEndpoints(p.ready(), p.signingProvider(), p.store());
+    HealthEndpoints health = new HealthEndpoints(p.ready(), p.signingProvider(), p.store(), p.sync()::storeUp);
     r.get("/health/live").handler(health::live);
     r.get("/health/ready").handler(health::ready);
+    r.get("/health/ready/admin").handler(health::readyAdmin);
 
-    AdminEndpoints admin = new AdminEndpoints(vertx, p.adminToken(), p.accounts(), p.apps(), p.audit(), p.consumers(), p.rotation());
+    AdminEndpoints admin = new AdminEndpoints(vertx, p.adminToken(), p.accounts(), p.apps(), p.audit(), p.consumers(), p.rotation(),
+        p.sync()::changed);
     r.route("/admin/*").handler(admin::authenticate);
+    // an account or app made through another node a moment ago may not have reached this one yet
+    r.route("/admin/v1/accounts/:accountId").handler(admin::catchUp);
+    r.route("/admin/v1/accounts/:accountId/*").handler(admin::catchUp);
     r.post("/admin/v1/accounts").handler(body).handler(admin::createAccount);
     r.get("/admin/v1/accounts").handler(admin::listAccounts);
     r.get("/admin/v1/audit").handler(admin::listAudit);
@@ -156,7 +162,9 @@ public final class HttpApi {
       Responses.error(ctx, ApiError.invalidRequest(e.getMessage()));
     } else if (f instanceof StoreException e) {
       LOG.error("store failure on {} {}: {}", ctx.request().method(), ctx.request().path(), e.getMessage());
-      Responses.error(ctx, ApiError.of(503, "store_unavailable", "the store is unavailable; try again later"));
+      Responses.error(ctx, new ApiError(503, "store_unavailable",
+          "the database cannot be reached, so this cannot be done now (tokens are still issued); try again later",
+          java.util.Map.of("Retry-After", "5")));
     } else if (f == null && ctx.statusCode() == 413) {
       Responses.error(ctx, ApiError.of(413, "request_too_large", "request body is larger than " + MAX_BODY + " bytes"));
     } else if (f == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {

@@ -22,6 +22,11 @@ import org.slf4j.LoggerFactory;
  *       cache ConsumerJWS forever, so every token it signed stops working.
  * </ul>
  *
+ * <p>With many nodes on one store, every change runs under the cluster lock {@value #LOCK} (so a
+ * scheduled rotation happens once, not once per node), each change is one statement or one
+ * transaction (a node that dies mid-way leaves nothing half done), and {@code onChange} tells the
+ * other nodes to read the keys again.
+ *
  * <p>Thread-safe (one change at a time); every change reloads the rings and the JWKS.
  */
 public final class KeyRotation {
@@ -34,9 +39,14 @@ public final class KeyRotation {
   private final Duration publicationDelay;
   private final Duration appTokenLifetime;
   private final Duration appKeyMaxAge;
+  private final ClusterLock lock;
+  private final Runnable onChange;
+
+  /** The lock every key change takes. */
+  public static final String LOCK = "signing-keys";
 
   public KeyRotation(KeyVault vault, SigningKeyRepository repository, SigningKeys keys, Clock clock,
-      Duration publicationDelay, Duration appTokenLifetime, Duration appKeyMaxAge) {
+      Duration publicationDelay, Duration appTokenLifetime, Duration appKeyMaxAge, ClusterLock lock, Runnable onChange) {
     this.vault = vault;
     this.repository = repository;
     this.keys = keys;
@@ -44,6 +54,8 @@ public final class KeyRotation {
     this.publicationDelay = publicationDelay;
     this.appTokenLifetime = appTokenLifetime;
     this.appKeyMaxAge = appKeyMaxAge;
+    this.lock = lock;
+    this.onChange = onChange;
   }
 
   public List<StoredSigningKey> list() {
@@ -56,6 +68,13 @@ public final class KeyRotation {
    * @throws IllegalStateException if the ring already has a key waiting
    */
   public synchronized StoredSigningKey rotate(KeyPurpose purpose) {
+    StoredSigningKey[] made = new StoredSigningKey[1];
+    lock.run(LOCK, true, () -> made[0] = rotateLocked(purpose));
+    onChange.run();
+    return made[0];
+  }
+
+  private StoredSigningKey rotateLocked(KeyPurpose purpose) {
     if (list().stream().anyMatch(k -> k.purpose() == purpose && k.state() == KeyState.NEXT)) {
       throw new IllegalStateException("the " + purpose + " ring already has a NEXT key waiting to become active");
     }
@@ -72,6 +91,13 @@ public final class KeyRotation {
    * @throws IllegalStateException for the active key, or a ConsumerJWS key without {@code force}
    */
   public synchronized StoredSigningKey retire(String kid, boolean force) {
+    StoredSigningKey[] done = new StoredSigningKey[1];
+    lock.run(LOCK, true, () -> done[0] = retireLocked(kid, force));
+    onChange.run();
+    return done[0];
+  }
+
+  private StoredSigningKey retireLocked(String kid, boolean force) {
     StoredSigningKey k = list().stream().filter(s -> s.kid().equals(kid)).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no signing key " + kid));
     if (k.state() == KeyState.ACTIVE) {
@@ -90,8 +116,22 @@ public final class KeyRotation {
     return find(kid);
   }
 
-  /** Does what is due: promotions, AppJWT key retirements, scheduled AppJWT rotation. */
-  public synchronized void tick() {
+  /**
+   * Does what is due: promotions, AppJWT key retirements, scheduled AppJWT rotation. When another
+   * node is doing it right now, does nothing (that node will).
+   *
+   * @return whether any key changed
+   */
+  public synchronized boolean tick() {
+    boolean[] changed = new boolean[1];
+    lock.run(LOCK, false, () -> changed[0] = tickLocked());
+    if (changed[0]) {
+      onChange.run();
+    }
+    return changed[0];
+  }
+
+  private boolean tickLocked() {
     Instant now = clock.instant();
     boolean changed = false;
     List<StoredSigningKey> all = list();
@@ -121,8 +161,10 @@ public final class KeyRotation {
     StoredSigningKey appActive = all.stream().filter(k -> k.purpose() == KeyPurpose.APP_TOKEN && k.state() == KeyState.ACTIVE).findFirst().orElse(null);
     boolean waiting = all.stream().anyMatch(k -> k.purpose() == KeyPurpose.APP_TOKEN && k.state() == KeyState.NEXT);
     if (appActive != null && !waiting && !appKeyMaxAge.isZero() && !now.isBefore(appActive.createdAt().plus(appKeyMaxAge))) {
-      rotate(KeyPurpose.APP_TOKEN);
+      rotateLocked(KeyPurpose.APP_TOKEN);
+      changed = true;
     }
+    return changed;
   }
 
   /** Re-reads the keys from the store (another node may have changed them). */

@@ -22,12 +22,21 @@ public final class Database implements AutoCloseable {
 
   private final HikariDataSource pool;
   private final String description;
+  private final String jdbcUrl;
+  private final boolean postgres;
+  /** The PostgreSQL schema the tables live in (cluster locks and change notices are scoped to it); null for H2. */
+  private final String schema;
+  private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.locks.ReentrantLock> localLocks =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private volatile io.micrometer.core.instrument.Timer queries;
   private volatile io.micrometer.core.instrument.Timer updates;
 
-  private Database(HikariDataSource pool, String description) {
+  private Database(HikariDataSource pool, String description, String jdbcUrl, String schema) {
     this.pool = pool;
     this.description = description;
+    this.jdbcUrl = jdbcUrl;
+    this.postgres = jdbcUrl.startsWith("jdbc:postgresql:");
+    this.schema = schema;
   }
 
   /** The embedded H2 database in {@code dataDir/gatehouse.mv.db}. */
@@ -44,8 +53,22 @@ public final class Database implements AutoCloseable {
    */
   public static Database connect(String url) {
     String jdbc = url.startsWith("jdbc:") ? url : "jdbc:" + (url.startsWith("postgres://") ? "postgresql://" + url.substring(11) : url);
+    if (jdbc.startsWith("jdbc:postgresql:")) {
+      // fail rather than hang when the database host stops answering: admin calls then get a 503
+      // within seconds and the token endpoints, which never wait on the store, are not affected
+      jdbc = withDefault(jdbc, "connectTimeout", "5");
+      jdbc = withDefault(jdbc, "socketTimeout", "30");
+      jdbc = withDefault(jdbc, "ApplicationName", "gatehouse");
+    }
     String shown = jdbc.replaceAll("(?i)(password=)[^&;]*", "$1***");
     return open(jdbc, null, null, shown, 8);
+  }
+
+  private static String withDefault(String url, String param, String value) {
+    if (url.matches("(?i).*[?&]" + param + "=.*")) {
+      return url;
+    }
+    return url + (url.contains("?") ? "&" : "?") + param + "=" + value;
   }
 
   private static Database open(String url, String user, String password, String description, int poolSize) {
@@ -58,7 +81,7 @@ public final class Database implements AutoCloseable {
     c.setMaximumPoolSize(poolSize);
     c.setMinimumIdle(1);
     c.setPoolName("gatehouse-store");
-    c.setConnectionTimeout(5_000);
+    c.setConnectionTimeout(3_000);
     c.setInitializationFailTimeout(5_000);
     HikariDataSource ds;
     try {
@@ -74,8 +97,18 @@ public final class Database implements AutoCloseable {
       ds.close();
       throw new StoreException("cannot migrate the store " + description + ": " + rootMessage(e), e);
     }
+    String schema = null;
+    if (url.startsWith("jdbc:postgresql:")) {
+      try (Connection conn = ds.getConnection(); var st = conn.createStatement(); var rs = st.executeQuery("SELECT current_schema()")) {
+        rs.next();
+        schema = rs.getString(1);
+      } catch (SQLException e) {
+        ds.close();
+        throw new StoreException("cannot open the store " + description + ": " + e.getMessage(), e);
+      }
+    }
     LOG.info("store open: {}", description);
-    return new Database(ds, description);
+    return new Database(ds, description, url, schema);
   }
 
   static String rootMessage(Throwable t) {
@@ -84,6 +117,72 @@ public final class Database implements AutoCloseable {
       r = r.getCause();
     }
     return r.getMessage();
+  }
+
+  public boolean isPostgres() {
+    return postgres;
+  }
+
+  /** The JDBC URL (may hold a password: never log it; {@link #description()} is the loggable form). */
+  public String jdbcUrl() {
+    return jdbcUrl;
+  }
+
+  /** The PostgreSQL schema holding the tables; null on H2. */
+  public String schema() {
+    return schema;
+  }
+
+  /**
+   * Runs {@code work} while holding the lock {@code name}, which on PostgreSQL is held across every
+   * node on this schema (a session advisory lock on a connection of its own: a node that dies
+   * releases it with its connection) and on H2, which one process owns, within this process.
+   *
+   * @param wait true to wait for the lock; false to return at once if another holder has it
+   * @return whether the work ran
+   * @throws StoreException when the store cannot be reached
+   */
+  public boolean withLock(String name, boolean wait, Runnable work) {
+    if (!postgres) {
+      java.util.concurrent.locks.ReentrantLock lock = localLocks.computeIfAbsent(name, n -> new java.util.concurrent.locks.ReentrantLock());
+      if (wait) {
+        lock.lock();
+      } else if (!lock.tryLock()) {
+        return false;
+      }
+      try {
+        work.run();
+        return true;
+      } finally {
+        lock.unlock();
+      }
+    }
+    try (Connection c = pool.getConnection()) {
+      String key = "hashtext(current_schema()), hashtext(?)";
+      try (var ps = c.prepareStatement("SELECT " + (wait ? "pg_advisory_lock(" : "pg_try_advisory_lock(") + key + ")")) {
+        ps.setString(1, name);
+        try (var rs = ps.executeQuery()) {
+          rs.next();
+          if (!wait && !rs.getBoolean(1)) {
+            return false;
+          }
+        }
+      }
+      try {
+        work.run();
+        return true;
+      } finally {
+        try (var ps = c.prepareStatement("SELECT pg_advisory_unlock(" + key + ")")) {
+          ps.setString(1, name);
+          ps.execute();
+        } catch (SQLException e) {
+          // the connection is gone, and the lock with it
+          LOG.debug("releasing lock {}: {}", name, e.getMessage());
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot take the lock " + name + ": " + e.getMessage(), e);
+    }
   }
 
   public DataSource dataSource() {
@@ -113,6 +212,17 @@ public final class Database implements AutoCloseable {
   public boolean isHealthy() {
     try (Connection c = pool.getConnection()) {
       return c.isValid(2);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  /** Where the store stands, for health reports; never blocks the caller for long. */
+  public boolean ping() {
+    try (Connection c = pool.getConnection(); var st = c.createStatement()) {
+      st.setQueryTimeout(2);
+      st.execute("SELECT 1");
+      return true;
     } catch (SQLException e) {
       return false;
     }

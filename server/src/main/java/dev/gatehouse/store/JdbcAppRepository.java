@@ -16,13 +16,21 @@ public final class JdbcAppRepository implements AppRepository {
     this.jdbc = new Jdbc(db);
   }
 
+  private static final String SELECT = "SELECT client_id, account_id, name, secret_hash, scope, enabled, created_at, updated_at,"
+      + " previous_secret_hash, previous_secret_expires_at FROM apps";
+
   @Override
   public List<App> findAll() {
-    return jdbc.query(
-        "SELECT client_id, account_id, name, secret_hash, scope, enabled, created_at, updated_at,"
-            + " previous_secret_hash, previous_secret_expires_at FROM apps",
-        ps -> {},
-        rs -> new App(
+    return jdbc.query(SELECT, ps -> {}, JdbcAppRepository::row);
+  }
+
+  @Override
+  public java.util.Optional<App> find(ClientId id) {
+    return jdbc.query(SELECT + " WHERE client_id = ?", ps -> ps.setString(1, id.value()), JdbcAppRepository::row).stream().findFirst();
+  }
+
+  private static App row(java.sql.ResultSet rs) throws java.sql.SQLException {
+    return new App(
             new ClientId(rs.getString(1)),
             new AccountId(rs.getString(2)),
             rs.getString(3),
@@ -32,7 +40,7 @@ public final class JdbcAppRepository implements AppRepository {
             Instant.ofEpochMilli(rs.getLong(7)),
             Instant.ofEpochMilli(rs.getLong(8)),
             rs.getString(9),
-            Jdbc.instant(rs, 10)));
+            Jdbc.instant(rs, 10));
   }
 
   @Override

@@ -29,6 +29,10 @@ public final class JdbcConsumerRepository implements ConsumerRepository {
 
   @Override
   public void recordAll(List<ConsumerRecord> sightings) {
+    if (db.isPostgres()) {
+      upsertAll(sightings);
+      return;
+    }
     long start = System.nanoTime();
     try (Connection c = db.dataSource().getConnection()) {
       c.setAutoCommit(false);
@@ -61,6 +65,37 @@ public final class JdbcConsumerRepository implements ConsumerRepository {
             upsertOne(c, r);
           }
         }
+      }
+      c.commit();
+    } catch (SQLException e) {
+      throw new StoreException("writing consumer records failed: " + e.getMessage(), e);
+    } finally {
+      db.record(true, System.nanoTime() - start);
+    }
+  }
+
+  /**
+   * PostgreSQL: one batched upsert, safe when several nodes record the same consumer at once. Rows
+   * are sorted by key so that two nodes writing overlapping batches lock rows in the same order.
+   */
+  private void upsertAll(List<ConsumerRecord> sightings) {
+    long start = System.nanoTime();
+    List<ConsumerRecord> sorted = new ArrayList<>(sightings);
+    sorted.sort(java.util.Comparator.comparing(ConsumerRecord::accountId).thenComparing(ConsumerRecord::lpConsumerId));
+    try (Connection c = db.dataSource().getConnection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO consumers (account_id, lp_consumer_id, ext_consumer_id, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)"
+              + " ON CONFLICT (account_id, lp_consumer_id) DO UPDATE SET last_seen = GREATEST(consumers.last_seen, EXCLUDED.last_seen)")) {
+        for (ConsumerRecord r : sorted) {
+          ps.setString(1, r.accountId());
+          ps.setString(2, r.lpConsumerId());
+          ps.setString(3, r.extConsumerId());
+          ps.setLong(4, r.firstSeen().toEpochMilli());
+          ps.setLong(5, r.lastSeen().toEpochMilli());
+          ps.addBatch();
+        }
+        ps.executeBatch();
       }
       c.commit();
     } catch (SQLException e) {

@@ -32,21 +32,43 @@ final class Migrations {
   /** Applied in this order; version = position + 1. */
   static final List<String> FILES = List.of("V1__core.sql", "V2__secret_rotation.sql", "V3__audit.sql", "V4__consumers.sql", "V5__key_lifecycle.sql",
       "V6__consumers_no_ext_index.sql");
-  private static final long LOCK_ID = 0x6761746568L; // "gateh"
+  private static final int LOCK_ID = 0x67617465; // "gate"
 
   private Migrations() {}
 
   static void migrate(DataSource ds) {
     try (Connection c = ds.getConnection()) {
       boolean postgres = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
+      if (postgres) {
+        // nodes starting together migrate one after the other: a session lock, held across the
+        // commits below and released with the connection should this node die, per schema
+        try (Statement s = c.createStatement()) {
+          s.execute("SELECT pg_advisory_lock(hashtext(current_schema()), " + LOCK_ID + ")");
+        }
+      }
+      try {
+        migrate(c);
+      } finally {
+        if (postgres) {
+          try (Statement s = c.createStatement()) {
+            c.rollback(); // nothing is left uncommitted after success; after a failure, end it
+            c.setAutoCommit(true);
+            s.execute("SELECT pg_advisory_unlock(hashtext(current_schema()), " + LOCK_ID + ")");
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("migration failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static void migrate(Connection c) throws SQLException {
+    {
       c.setAutoCommit(false);
       try (Statement s = c.createStatement()) {
         s.execute("CREATE TABLE IF NOT EXISTS gatehouse_schema (version INT NOT NULL PRIMARY KEY,"
             + " description VARCHAR(200) NOT NULL, checksum BIGINT NOT NULL, applied_at BIGINT NOT NULL)");
         c.commit();
-        if (postgres) {
-          s.execute("SELECT pg_advisory_xact_lock(" + LOCK_ID + ")");
-        }
       }
       Map<Integer, Long> applied = new HashMap<>();
       try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT version, checksum FROM gatehouse_schema")) {
@@ -82,8 +104,6 @@ final class Migrations {
         c.commit();
       }
       c.commit();
-    } catch (SQLException e) {
-      throw new StoreException("migration failed: " + e.getMessage(), e);
     }
   }
 

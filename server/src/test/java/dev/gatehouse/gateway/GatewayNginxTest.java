@@ -30,10 +30,9 @@ import org.junit.jupiter.api.Test;
  * asking Gatehouse with {@code auth_request}. What the client sees is what is asserted.
  */
 class GatewayNginxTest {
-  static final Path NGINX = Path.of("/usr/sbin/nginx");
   static TestServer server;
   static HttpServer upstream;
-  static Process nginx;
+  static dev.gatehouse.Nginx nginx;
   static int nginxPort;
   static AppCredentials app;
   static AppCredentials other;
@@ -41,8 +40,7 @@ class GatewayNginxTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(NGINX),
-        "SKIPPED: nginx is not installed here (apt-get install -y nginx; .ci/run installs it)");
+    dev.gatehouse.Nginx.assumeInstalled();
     server = TestServer.start();
     app = server.accountWithApp("5313846");
     other = server.accountWithApp("le81823118");
@@ -64,36 +62,18 @@ class GatewayNginxTest {
     upstream.start();
 
     nginxPort = freePort();
-    Path dir = Files.createTempDirectory("gatehouse-nginx");
-    String conf = Files.readString(Path.of("../deploy/nginx/gateway.conf"))
+    String conf = dev.gatehouse.Nginx.shipped("gateway.conf")
         .replace("127.0.0.1:8080", "127.0.0.1:" + server.gatehouse().port())
         .replace("127.0.0.1:9000", "127.0.0.1:" + upstream.getAddress().getPort())
-        .replace("listen 127.0.0.1:8443;", "listen 127.0.0.1:" + nginxPort + ";")
-        .replace("http {", "http {\n  access_log off;\n  client_body_temp_path " + dir + "/body;\n  proxy_temp_path " + dir + "/proxy;\n"
-            + "  fastcgi_temp_path " + dir + "/fcgi;\n  uwsgi_temp_path " + dir + "/uwsgi;\n  scgi_temp_path " + dir + "/scgi;\n");
+        .replace("listen 127.0.0.1:8443;", "listen 127.0.0.1:" + nginxPort + ";");
     assertThat(conf).contains(":" + server.gatehouse().port()).contains(":" + nginxPort);
-    Files.writeString(dir.resolve("nginx.conf"), conf);
-    nginx = new ProcessBuilder(NGINX.toString(), "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(),
-        "-g", "daemon off; master_process off; pid " + dir.resolve("nginx.pid") + "; error_log " + dir.resolve("error.log") + " warn;")
-        .redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile()).start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (true) {
-      try (Socket s = new Socket("127.0.0.1", nginxPort)) {
-        break;
-      } catch (Exception notYet) {
-        if (!nginx.isAlive() || System.nanoTime() > deadline) {
-          throw new AssertionError("nginx did not start: " + Files.readString(dir.resolve("out.log")) + Files.readString(dir.resolve("error.log")));
-        }
-        Thread.sleep(50);
-      }
-    }
+    nginx = dev.gatehouse.Nginx.start(conf, nginxPort);
   }
 
   @AfterAll
   static void stop() throws Exception {
     if (nginx != null) {
-      nginx.destroy();
-      nginx.waitFor(10, TimeUnit.SECONDS);
+      nginx.close();
     }
     if (upstream != null) {
       upstream.stop(0);
@@ -104,9 +84,7 @@ class GatewayNginxTest {
   }
 
   static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return dev.gatehouse.Nginx.freePort();
   }
 
   static HttpResponse<String> send(String account, Map<String, String> headers) throws Exception {

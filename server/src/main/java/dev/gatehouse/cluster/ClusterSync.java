@@ -1,0 +1,122 @@
+package dev.gatehouse.cluster;
+
+import dev.gatehouse.store.Database;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps this node's in-memory view (accounts, apps, keys, revocations) in step with the store when
+ * other nodes change it, and watches the store's health.
+ *
+ * <ul>
+ *   <li>A change made here is announced ({@link #changed}); a notice from another node reads the
+ *       topic again, normally within a second ({@link PostgresChangeFeed}).
+ *   <li>Safety net: on PostgreSQL everything is read again every {@code refresh} and whenever the
+ *       store or the notice connection comes back after an outage.
+ *   <li>The store is pinged every second; {@link #storeUp()} feeds {@code /health/ready}. While it
+ *       is down, reads fail and the node keeps what it has: tokens are issued from memory.
+ * </ul>
+ *
+ * <p>All reloads run on one thread, one at a time. Thread-safe.
+ */
+public final class ClusterSync implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterSync.class);
+
+  private final Database db;
+  private final Map<Topic, Runnable> reloaders;
+  private final ScheduledExecutorService worker;
+  private final ChangeFeed feed;
+  private volatile boolean storeUp = true;
+  private volatile Instant storeDownSince;
+
+  /**
+   * @param reloaders what to run to read each topic again
+   * @param refresh how often to read everything again on PostgreSQL (zero: never)
+   */
+  public ClusterSync(Database db, Map<Topic, Runnable> reloaders, Duration refresh) {
+    this.db = db;
+    this.reloaders = new EnumMap<>(reloaders);
+    this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "gatehouse-sync");
+      t.setDaemon(true);
+      return t;
+    });
+    this.feed = db.isPostgres()
+        ? new PostgresChangeFeed(db, this::reloadSoon, () -> reloadSoon(EnumSet.allOf(Topic.class)))
+        : ChangeFeed.NONE;
+    worker.scheduleWithFixedDelay(this::checkStore, 1, 1, TimeUnit.SECONDS);
+    if (db.isPostgres() && !refresh.isZero()) {
+      long ms = refresh.toMillis();
+      worker.scheduleWithFixedDelay(() -> reload(EnumSet.allOf(Topic.class)), ms, ms, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Announces a committed change to the other nodes. */
+  public void changed(Topic topic) {
+    feed.publish(topic);
+  }
+
+  /** Whether the store answered its last ping (within the last second or so). */
+  public boolean storeUp() {
+    return storeUp;
+  }
+
+  /** Since when the store has been unreachable; null while it is up. */
+  public Instant storeDownSince() {
+    return storeDownSince;
+  }
+
+  private void reloadSoon(Set<Topic> topics) {
+    worker.execute(() -> reload(topics));
+  }
+
+  private void reload(Set<Topic> topics) {
+    for (Topic t : topics) {
+      Runnable r = reloaders.get(t);
+      if (r == null) {
+        continue;
+      }
+      try {
+        r.run();
+      } catch (RuntimeException e) {
+        LOG.warn("reading {} again failed ({}); keeping what this node has", t, e.getMessage());
+      }
+    }
+  }
+
+  private void checkStore() {
+    boolean up = db.ping();
+    if (up == storeUp) {
+      return;
+    }
+    storeUp = up;
+    if (up) {
+      LOG.info("store reachable again (down since {}); reading everything again", storeDownSince);
+      storeDownSince = null;
+      reload(EnumSet.allOf(Topic.class));
+    } else {
+      storeDownSince = Instant.now();
+      LOG.warn("store unreachable: tokens are still issued from memory; admin changes fail with 503 until it is back");
+    }
+  }
+
+  @Override
+  public void close() {
+    worker.shutdownNow();
+    feed.close();
+    try {
+      worker.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

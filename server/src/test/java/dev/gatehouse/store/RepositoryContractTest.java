@@ -1,0 +1,221 @@
+package dev.gatehouse.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gatehouse.accounts.AccountId;
+import dev.gatehouse.accounts.StoredAccount;
+import dev.gatehouse.apps.App;
+import dev.gatehouse.apps.ClientId;
+import dev.gatehouse.consumers.ConsumerRecord;
+import dev.gatehouse.keys.KeyPurpose;
+import dev.gatehouse.keys.KeyState;
+import dev.gatehouse.keys.StoredSigningKey;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * One contract for the JDBC store, run against the embedded H2 file database and against
+ * PostgreSQL (a schema of its own per test): the same migrations, the same repositories, the same
+ * answers.
+ */
+class RepositoryContractTest {
+  private static final Instant T0 = Instant.parse("2026-11-28T12:00:00Z");
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+
+  private Database open(String kind) throws Exception {
+    if (kind.equals("h2")) {
+      Path dir = Files.createTempDirectory("gatehouse-contract");
+      Database db = Database.h2(dir);
+      toClose.add(db);
+      return db;
+    }
+    Postgres.Schema schema = Postgres.freshSchema();
+    toClose.add(schema);
+    Database db = Database.connect(schema.url());
+    toClose.add(0, db);
+    return db;
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    for (AutoCloseable c : toClose) {
+      c.close();
+    }
+  }
+
+  private static StoredAccount account(String id) {
+    return new StoredAccount(id, "Account " + id, "sealed-" + id, T0);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"h2", "postgresql"})
+  void accountsInsertOnceAndReadBack(String kind) throws Exception {
+    JdbcAccountRepository accounts = new JdbcAccountRepository(open(kind));
+    assertThat(accounts.insert(account("1001"))).isTrue();
+    assertThat(accounts.insert(account("1001"))).as("duplicate id").isFalse();
+    assertThat(accounts.insert(account("1002"))).isTrue();
+    assertThat(accounts.findAll()).extracting(StoredAccount::id).containsExactlyInAnyOrder("1001", "1002");
+    assertThat(accounts.findAll()).filteredOn(a -> a.id().equals("1001")).singleElement()
+        .satisfies(a -> {
+          assertThat(a.sealedConsumerIdKey()).isEqualTo("sealed-1001");
+          assertThat(a.createdAt()).isEqualTo(T0);
+        });
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"h2", "postgresql"})
+  void appsInsertFindUpdate(String kind) throws Exception {
+    Database db = open(kind);
+    new JdbcAccountRepository(db).insert(account("1001"));
+    JdbcAppRepository apps = new JdbcAppRepository(db);
+    ClientId id = ClientId.random();
+    App app = new App(id, new AccountId("1001"), "sms", "a".repeat(64), List.of("msg.consumer", "extra"), true, T0, T0);
+    apps.insert(app);
+    assertThat(apps.find(id)).contains(app);
+    assertThat(apps.find(ClientId.random())).isEmpty();
+
+    App rotated = app.withNewSecret("b".repeat(64), T0.plusSeconds(5), T0.plusSeconds(3600)).withEnabled(false, T0.plusSeconds(6));
+    assertThat(apps.update(rotated)).isTrue();
+    assertThat(apps.find(id)).contains(rotated);
+    assertThat(apps.findAll()).containsExactly(rotated);
+    assertThat(apps.update(new App(ClientId.random(), new AccountId("1001"), "x", "c".repeat(64), List.of("s"), true, T0, T0)))
+        .as("unknown app").isFalse();
+    assertThatThrownBy(() -> apps.insert(new App(ClientId.random(), new AccountId("9999"), "x", "c".repeat(64), List.of("s"), true, T0, T0)))
+        .as("app of an account that does not exist").isInstanceOf(StoreException.class);
+  }
+
+  private static StoredSigningKey key(String kid, KeyState state) {
+    return new StoredSigningKey(kid, KeyPurpose.APP_TOKEN, state, "RS256", "{\"kid\":\"" + kid + "\"}", "sealed", T0, T0, null, null);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"h2", "postgresql"})
+  void signingKeysPromoteIsAllOrNothing(String kid) throws Exception {
+    JdbcSigningKeyRepository keys = new JdbcSigningKeyRepository(open(kid));
+    assertThat(keys.insert(key("k1", KeyState.ACTIVE))).isTrue();
+    assertThat(keys.insert(key("k2", KeyState.NEXT))).isTrue();
+    // a promotion whose old key is no longer ACTIVE changes nothing
+    assertThat(keys.promote("k2", "k-unknown", T0)).isFalse();
+    assertThat(keys.findAll()).extracting(StoredSigningKey::state).containsExactly(KeyState.ACTIVE, KeyState.NEXT);
+    assertThat(keys.promote("k2", "k1", T0.plusSeconds(3660))).isTrue();
+    assertThat(keys.findAll()).extracting(StoredSigningKey::kid, StoredSigningKey::state, StoredSigningKey::retireAt)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("k1", KeyState.RETIRING, T0.plusSeconds(3660)),
+            org.assertj.core.groups.Tuple.tuple("k2", KeyState.ACTIVE, null));
+    // done twice (two nodes): the second changes nothing
+    assertThat(keys.promote("k2", "k1", T0)).isFalse();
+    keys.updateState("k1", KeyState.RETIRED, null);
+    assertThat(keys.findAll().get(0).state()).isEqualTo(KeyState.RETIRED);
+  }
+
+  private static ConsumerRecord seen(String lp, String ext, Instant at) {
+    return new ConsumerRecord("1001", lp, ext, at, at);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"h2", "postgresql"})
+  void consumerRecordsAreIdempotentAndKeepTheFirstSighting(String kind) throws Exception {
+    JdbcConsumerRepository consumers = new JdbcConsumerRepository(open(kind));
+    String a = "a".repeat(64);
+    String b = "b".repeat(64);
+    consumers.recordAll(List.of(seen(a, "ext-a", T0), seen(b, "ext-b", T0)));
+    // written again (a retry, or another node): same rows, last_seen only moves forward
+    consumers.recordAll(List.of(seen(a, "ext-a", T0.plusSeconds(60)), seen(b, "ext-b", T0.minusSeconds(60)), seen(a, "ext-a", T0.plusSeconds(30))));
+    assertThat(consumers.find("1001", a)).hasValueSatisfying(r -> {
+      assertThat(r.extConsumerId()).isEqualTo("ext-a");
+      assertThat(r.firstSeen()).isEqualTo(T0);
+      assertThat(r.lastSeen()).isEqualTo(T0.plusSeconds(60));
+    });
+    assertThat(consumers.find("1001", b)).hasValueSatisfying(r -> assertThat(r.lastSeen()).isEqualTo(T0));
+    assertThat(consumers.find("1002", a)).as("another account").isEmpty();
+
+    List<ConsumerRecord> many = new ArrayList<>();
+    for (int i = 0; i < 2500; i++) {
+      many.add(seen(String.format("%064x", i + 100), "ext-" + i, T0));
+    }
+    consumers.recordAll(many);
+    List<String> paged = new ArrayList<>();
+    String after = null;
+    for (List<ConsumerRecord> page; !(page = consumers.list("1001", after, 1000)).isEmpty(); after = page.get(page.size() - 1).lpConsumerId()) {
+      page.forEach(r -> paged.add(r.lpConsumerId()));
+    }
+    assertThat(paged).hasSize(2502).isSorted().doesNotHaveDuplicates();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"h2", "postgresql"})
+  void revokeRestoreErase(String kind) throws Exception {
+    JdbcConsumerRepository consumers = new JdbcConsumerRepository(open(kind));
+    String a = "a".repeat(64);
+    consumers.recordAll(List.of(seen(a, "ext-a", T0)));
+    consumers.revoke("1001", a, T0, null);
+    consumers.revoke("1001", a, T0, null); // twice is once
+    assertThat(consumers.revoked()).containsExactly("1001/" + a);
+    assertThat(consumers.restore("1001", a)).isTrue();
+    assertThat(consumers.restore("1001", a)).isFalse();
+    assertThat(consumers.revoked()).isEmpty();
+
+    consumers.revoke("1001", a, T0, T0);
+    assertThat(consumers.delete("1001", a)).isTrue();
+    assertThat(consumers.delete("1001", a)).isFalse();
+    assertThat(consumers.find("1001", a)).isEmpty();
+    assertThat(consumers.restore("1001", a)).as("an erased consumer stays revoked").isFalse();
+    assertThat(consumers.revoked()).containsExactly("1001/" + a);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"h2", "postgresql"})
+  void auditIsAppendOnlyAndPagedNewestFirst(String kind) throws Exception {
+    JdbcAuditRepository audit = new JdbcAuditRepository(open(kind));
+    for (int i = 0; i < 5; i++) {
+      audit.append(T0.plusSeconds(i), "admin:abc", "app.create", "app/" + i, "n=" + i);
+    }
+    var first = audit.list(null, 3);
+    assertThat(first).extracting(e -> e.target()).containsExactly("app/4", "app/3", "app/2");
+    assertThat(audit.list(first.get(2).id(), 3)).extracting(e -> e.target()).containsExactly("app/1", "app/0");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"h2", "postgresql"})
+  void locksAreExclusiveAndTryLockGivesUp(String kind) throws Exception {
+    Database db = open(kind);
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Thread holder = new Thread(() -> db.withLock("test-lock", true, () -> {
+      held.countDown();
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }));
+    holder.start();
+    assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+    AtomicBoolean ran = new AtomicBoolean();
+    assertThat(db.withLock("test-lock", false, () -> ran.set(true))).isFalse();
+    assertThat(ran).isFalse();
+    assertThat(db.withLock("another-lock", false, () -> ran.set(true))).as("another name is another lock").isTrue();
+    release.countDown();
+    holder.join(10_000);
+    ran.set(false);
+    assertThat(db.withLock("test-lock", false, () -> ran.set(true))).isTrue();
+    assertThat(ran).isTrue();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"h2", "postgresql"})
+  void storeAnswersPings(String kind) throws Exception {
+    Database db = open(kind);
+    assertThat(db.ping()).isTrue();
+    assertThat(db.isPostgres()).isEqualTo(kind.equals("postgresql"));
+  }
+}
