@@ -65,6 +65,11 @@ public final class ClusterSync implements AutoCloseable {
     feed.publish(topic);
   }
 
+  /** Whether other nodes may write to the store (PostgreSQL), so this node's view can lag it. */
+  public boolean sharedStore() {
+    return db.isPostgres();
+  }
+
   /** Whether the store answered its last ping (within the last second or so). */
   public boolean storeUp() {
     return storeUp;

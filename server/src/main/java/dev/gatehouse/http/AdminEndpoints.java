@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
  */
 final class AdminEndpoints {
   private static final int MAX_NAME = 256;
+  private static final java.util.regex.Pattern APP_PATH = java.util.regex.Pattern.compile("/admin/v1/accounts/[^/]+/apps/([^/]+)");
 
   private final Vertx vertx;
   private final Credentials.AdminToken adminToken;
@@ -64,7 +65,8 @@ final class AdminEndpoints {
    */
   void catchUp(RoutingContext ctx) {
     String raw = ctx.pathParam("accountId");
-    String rawClient = ctx.pathParam("clientId");
+    java.util.regex.Matcher m = APP_PATH.matcher(ctx.normalizedPath());
+    String rawClient = m.lookingAt() ? m.group(1) : null;
     ClientId client = rawClient == null ? null : ClientId.parseOrNull(rawClient);
     boolean accountMissing = AccountId.isValid(raw) && accounts.find(raw).isEmpty();
     boolean appMissing = client != null && apps.find(client).isEmpty();

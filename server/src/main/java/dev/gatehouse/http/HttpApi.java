@@ -66,13 +66,18 @@ public final class HttpApi {
       }
     }));
 
-    SentinelEndpoint sentinel = new SentinelEndpoint(p.apps(), p.appTokens(),
-        io.micrometer.core.instrument.Counter.builder("gatehouse.tokens.issued").tag("kind", "app_jwt").description("Tokens issued").register(p.metrics()));
+    // on a shared store, a request for an app or account made through another node a moment ago
+    // may read it from the store (rate-limited); the embedded store has no other writer
+    dev.gatehouse.cluster.MissLookups misses = new dev.gatehouse.cluster.MissLookups(p.sync().sharedStore(), 20);
+    SentinelEndpoint sentinel = new SentinelEndpoint(vertx, p.apps(), p.appTokens(),
+        io.micrometer.core.instrument.Counter.builder("gatehouse.tokens.issued").tag("kind", "app_jwt").description("Tokens issued").register(p.metrics()),
+        misses);
     r.post("/sentinel/api/account/:accountId/app/token").handler(body).handler(sentinel::tokenV1);
     r.post("/sentinel/api/v2/account/:accountId/app/token").handler(body).handler(sentinel::tokenV2);
 
-    IdpEndpoint idp = new IdpEndpoint(p.accounts(), p.apps(), p.appTokenVerifier(), p.consumerTokens(),
-        io.micrometer.core.instrument.Counter.builder("gatehouse.tokens.issued").tag("kind", "consumer_jws").description("Tokens issued").register(p.metrics()), p.consumers());
+    IdpEndpoint idp = new IdpEndpoint(vertx, p.accounts(), p.apps(), p.appTokenVerifier(), p.consumerTokens(),
+        io.micrometer.core.instrument.Counter.builder("gatehouse.tokens.issued").tag("kind", "consumer_jws").description("Tokens issued").register(p.metrics()), p.consumers(),
+        misses);
     r.post("/api/account/:accountId/consumer").handler(body).handler(idp::consumer);
 
     DomainEndpoint domain = new DomainEndpoint(p.accounts(), p.services());

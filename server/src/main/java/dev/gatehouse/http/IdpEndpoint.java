@@ -30,8 +30,13 @@ final class IdpEndpoint {
   private final io.micrometer.core.instrument.Counter issued;
   private final dev.gatehouse.consumers.ConsumerRegistry registry;
 
-  IdpEndpoint(AccountDirectory accounts, AppDirectory apps, AppTokenVerifier verifier, ConsumerTokenIssuer issuer,
-      io.micrometer.core.instrument.Counter issued, dev.gatehouse.consumers.ConsumerRegistry registry) {
+  private final io.vertx.core.Vertx vertx;
+  private final dev.gatehouse.cluster.MissLookups misses;
+
+  IdpEndpoint(io.vertx.core.Vertx vertx, AccountDirectory accounts, AppDirectory apps, AppTokenVerifier verifier, ConsumerTokenIssuer issuer,
+      io.micrometer.core.instrument.Counter issued, dev.gatehouse.consumers.ConsumerRegistry registry, dev.gatehouse.cluster.MissLookups misses) {
+    this.vertx = vertx;
+    this.misses = misses;
     this.issued = issued;
     this.registry = registry;
     this.accounts = accounts;
@@ -46,7 +51,31 @@ final class IdpEndpoint {
     if (v != null && !v.equals("1.0") && !v.equals("1")) {
       throw new ApiException(ApiError.invalidRequest("v must be 1.0, got '" + SentinelEndpoint.printable(v) + "'"));
     }
-    Account account = authorize(ctx, accountId);
+    String token = bearerOrRaw(ctx.request().getHeader("Authorization"));
+    VerifiedAppToken vt = verify(token, accountId);
+    // a genuine AppJWT for an app or account this node has not seen yet: it was made through
+    // another node a moment ago (before the change notice arrived), so read it from the store
+    if ((apps.find(vt.clientId()).isEmpty() || accounts.find(accountId).isEmpty()) && misses.allow(vt.clientId().value())) {
+      vertx.executeBlocking(() -> {
+        apps.refresh(vt.clientId());
+        if (accounts.find(accountId).isEmpty()) {
+          accounts.reload();
+        }
+        return null;
+      }, false).onComplete(ar -> {
+        try {
+          issue(ctx, accountId, vt);
+        } catch (RuntimeException e) {
+          ctx.fail(e);
+        }
+      });
+      return;
+    }
+    issue(ctx, accountId, vt);
+  }
+
+  private void issue(RoutingContext ctx, AccountId accountId, VerifiedAppToken vt) {
+    Account account = authorize(accountId, vt);
 
     String media = Requests.mediaType(ctx);
     if (media != null && !Requests.isJson(media)) {
@@ -69,16 +98,17 @@ final class IdpEndpoint {
     Responses.json(ctx, 201, new JsonObject().put("token", t.token()));
   }
 
-  private Account authorize(RoutingContext ctx, AccountId accountId) {
-    String token = bearerOrRaw(ctx.request().getHeader("Authorization"));
-    VerifiedAppToken vt;
+  private VerifiedAppToken verify(String token, AccountId accountId) {
     try {
-      vt = verifier.verify(token, accountId, SCOPE);
+      return verifier.verify(token, accountId, SCOPE);
     } catch (TokenRejectedException e) {
       throw new ApiException(e.reason() == TokenRejectedException.Reason.INSUFFICIENT_SCOPE
           ? ApiError.insufficientScope(e.getMessage(), SCOPE)
           : ApiError.invalidToken(e.getMessage()));
     }
+  }
+
+  private Account authorize(AccountId accountId, VerifiedAppToken vt) {
     App app = apps.find(vt.clientId()).orElse(null);
     if (app == null || !app.accountId().equals(accountId)) {
       throw new ApiException(ApiError.invalidToken("the app this AppJWT was issued to no longer exists"));

@@ -32,7 +32,13 @@ final class SentinelEndpoint {
 
   private final io.micrometer.core.instrument.Counter issued;
 
-  SentinelEndpoint(AppDirectory apps, AppTokenIssuer issuer, io.micrometer.core.instrument.Counter issued) {
+  private final dev.gatehouse.cluster.MissLookups misses;
+  private final io.vertx.core.Vertx vertx;
+
+  SentinelEndpoint(io.vertx.core.Vertx vertx, AppDirectory apps, AppTokenIssuer issuer, io.micrometer.core.instrument.Counter issued,
+      dev.gatehouse.cluster.MissLookups misses) {
+    this.vertx = vertx;
+    this.misses = misses;
     this.apps = apps;
     this.issuer = issuer;
     this.issued = issued;
@@ -70,6 +76,23 @@ final class SentinelEndpoint {
     if (secret == null || secret.isEmpty()) {
       throw new ApiException(ApiError.invalidClient("client_secret is missing", usedBasic));
     }
+    dev.gatehouse.apps.ClientId id = dev.gatehouse.apps.ClientId.parseOrNull(clientId);
+    if (id != null && apps.find(id).isEmpty() && misses.allow(id.value())) {
+      // made through another node a moment ago? read it from the store, then answer
+      vertx.executeBlocking(() -> apps.refresh(id), false).onComplete(ar -> {
+        try {
+          issue(ctx, v2, account, params, clientId, secret, usedBasic);
+        } catch (RuntimeException e) {
+          ctx.fail(e);
+        }
+      });
+      return;
+    }
+    issue(ctx, v2, account, params, clientId, secret, usedBasic);
+  }
+
+  private void issue(RoutingContext ctx, boolean v2, AccountId account, Map<String, List<String>> params, String clientId, String secret,
+      boolean usedBasic) {
     App app;
     try {
       app = apps.authenticate(account, clientId, secret);

@@ -38,11 +38,12 @@ class MultiNodeTest {
   static Postgres.Schema schema;
   static final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
   static final List<TestServer> nodes = new ArrayList<>();
+  static String masterKey;
 
   @BeforeAll
   static void start() throws Exception {
     schema = Postgres.freshSchema();
-    String masterKey = MasterKey.generate().encoded();
+    masterKey = MasterKey.generate().encoded();
     // started together on an empty database: the first keys must be made once, not three times
     List<CompletableFuture<TestServer>> starting = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
@@ -153,6 +154,32 @@ class MultiNodeTest {
             && node(2).send(node(2).request("/gateway/authorize")
                 .header("X-Original-URI", "/api/account/7002/messaging/consumer/conversation/send?v=3")
                 .header("Authorization", appJwt).header("X-LP-ON-BEHALF", consumer).GET()).statusCode() == 401);
+  }
+
+  @Test
+  void anAppWhoseNoticeWasLostIsFoundInTheStoreOnFirstUse() throws Exception {
+    // another writer on the database that sends no notice (as if it were lost): only the nodes'
+    // look-up on a miss can find these before the periodic re-read, 30 s away
+    AppCredentials quiet;
+    try (dev.gatehouse.store.Database other = dev.gatehouse.store.Database.connect(schema.url())) {
+      MasterKey mk = MasterKey.parse(masterKey);
+      var accounts = new dev.gatehouse.accounts.AccountDirectory(new dev.gatehouse.store.JdbcAccountRepository(other), mk, clock);
+      accounts.create(new dev.gatehouse.accounts.AccountId("7010"), "Quiet");
+      var apps = new dev.gatehouse.apps.AppDirectory(new dev.gatehouse.store.JdbcAppRepository(other),
+          new dev.gatehouse.apps.ClientSecrets(mk.derive("gatehouse/v1/client-secret-pepper")), clock);
+      var created = apps.create(new dev.gatehouse.accounts.AccountId("7010"), "quiet", List.of());
+      quiet = new AppCredentials("7010", created.app().clientId().value(), created.clientSecret());
+    }
+    assertThat(tokenStatus(node(1), quiet)).as("Sentinel on the first request").isEqualTo(200);
+    String jwt = node(1).appJwt(quiet);
+    assertThat(node(2).consumer("7010", jwt, "{\"ext_consumer_id\":\"q\"}").statusCode()).as("IDP on the first request").isEqualTo(201);
+    assertThat(node(3).admin("GET", "/admin/v1/accounts/7010/apps/" + quiet.clientId(), null).statusCode()).isEqualTo(200);
+    // a made-up client id is still refused, and its look-up is not repeated within 2 s
+    AppCredentials madeUp = new AppCredentials("7010", java.util.UUID.randomUUID().toString(), "nope");
+    assertThat(tokenStatus(node(1), madeUp)).isEqualTo(401);
+    assertThat(tokenStatus(node(1), madeUp)).isEqualTo(401);
+    AppCredentials wrongSecret = new AppCredentials("7010", quiet.clientId(), "wrong");
+    assertThat(tokenStatus(node(3), wrongSecret)).isEqualTo(401);
   }
 
   static int tokenStatus(TestServer node, AppCredentials app) {
