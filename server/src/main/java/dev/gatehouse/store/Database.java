@@ -53,6 +53,11 @@ public final class Database implements AutoCloseable {
    */
   public static Database connect(String url) {
     String jdbc = url.startsWith("jdbc:") ? url : "jdbc:" + (url.startsWith("postgres://") ? "postgresql://" + url.substring(11) : url);
+    if (!jdbc.startsWith("jdbc:postgresql://") && !jdbc.startsWith("jdbc:h2:")) {
+      String scheme = url.contains(":") ? url.substring(0, url.indexOf(':')) : url;
+      throw new StoreException("--db must be postgresql://HOST:PORT/DB?user=... (or a jdbc:postgresql: or jdbc:h2: URL); '"
+          + scheme.replaceAll("[^\\x20-\\x7E]", "?") + "' is not supported", null);
+    }
     if (jdbc.startsWith("jdbc:postgresql:")) {
       // fail rather than hang when the database host stops answering: admin calls then get a 503
       // within seconds and the token endpoints, which never wait on the store, are not affected

@@ -122,6 +122,19 @@ class CliTest {
   }
 
   @Test
+  void serve_withADatabaseItCannotUse_saysWhyAndExits() throws Exception {
+    String data = java.nio.file.Files.createTempDirectory("gatehouse-cli").resolve("data").toString();
+    Run mysql = cli("serve", "--data=" + data, "--port=0", "--db=mysql://127.0.0.1/x");
+    assertThat(mysql.code()).isEqualTo(1);
+    assertThat(mysql.err().strip()).isEqualTo("error: --db must be postgresql://HOST:PORT/DB?user=... (or a jdbc:postgresql: or jdbc:h2: URL); 'mysql' is not supported");
+
+    Run refused = cli("serve", "--data=" + data, "--port=0", "--db=postgresql://127.0.0.1:1/x?user=u&password=hunter2secret");
+    assertThat(refused.code()).isEqualTo(1);
+    assertThat(refused.err()).startsWith("error: cannot open the store jdbc:postgresql://127.0.0.1:1/x").contains("password=***")
+        .doesNotContain("hunter2secret");
+  }
+
+  @Test
   void help_listsTheCommands() {
     Run help = cli("--help");
     assertThat(help.code()).isZero();
