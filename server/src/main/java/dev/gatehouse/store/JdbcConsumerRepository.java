@@ -13,10 +13,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Consumers in {@code consumers} and {@code consumer_revocations}. {@link #recordAll} is portable
- * and idempotent: a batched UPDATE moves {@code last_seen} forward, the rows it did not find are
- * INSERTed in one batch, and if another node inserted one of them meanwhile the batch is redone
- * row by row (update, or insert what is still missing). Thread-safe.
+ * Consumers in {@code consumers} and {@code consumer_revocations}. {@link #recordAll} is idempotent:
+ * on PostgreSQL one batched upsert (safe with many nodes), on H2 (one process) a batched INSERT
+ * whose duplicate rows then get their {@code last_seen} moved forward. Thread-safe.
  */
 public final class JdbcConsumerRepository implements ConsumerRepository {
   private final Database db;
@@ -36,34 +35,44 @@ public final class JdbcConsumerRepository implements ConsumerRepository {
     long start = System.nanoTime();
     try (Connection c = db.dataSource().getConnection()) {
       c.setAutoCommit(false);
-      List<ConsumerRecord> missing = new ArrayList<>();
-      try (PreparedStatement up = c.prepareStatement(
-          "UPDATE consumers SET last_seen = ? WHERE account_id = ? AND lp_consumer_id = ? AND last_seen < ?")) {
+      // new consumers are the common case: INSERT them all in one batch; H2 goes on past a row
+      // that exists already and reports it, and those (seen before) get their last_seen moved on
+      List<ConsumerRecord> known = new ArrayList<>();
+      try (PreparedStatement ins = c.prepareStatement(
+          "INSERT INTO consumers (account_id, lp_consumer_id, ext_consumer_id, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)")) {
         for (ConsumerRecord r : sightings) {
-          up.setLong(1, r.lastSeen().toEpochMilli());
-          up.setString(2, r.accountId());
-          up.setString(3, r.lpConsumerId());
-          up.setLong(4, r.lastSeen().toEpochMilli());
-          up.addBatch();
+          ins.setString(1, r.accountId());
+          ins.setString(2, r.lpConsumerId());
+          ins.setString(3, r.extConsumerId());
+          ins.setLong(4, r.firstSeen().toEpochMilli());
+          ins.setLong(5, r.lastSeen().toEpochMilli());
+          ins.addBatch();
         }
-        int[] counts = up.executeBatch();
-        for (int i = 0; i < counts.length; i++) {
-          if (counts[i] == 0) {
-            missing.add(sightings.get(i));
+        try {
+          ins.executeBatch();
+        } catch (java.sql.BatchUpdateException e) {
+          int[] counts = e.getUpdateCounts();
+          if (counts == null || counts.length != sightings.size() || !onlyDuplicates(e)) {
+            throw e;
+          }
+          for (int i = 0; i < counts.length; i++) {
+            if (counts[i] == java.sql.Statement.EXECUTE_FAILED) {
+              known.add(sightings.get(i));
+            }
           }
         }
       }
-      if (!missing.isEmpty()) {
-        // new consumers, the common case: one batched INSERT; should another node have inserted
-        // one of them meanwhile, redo the batch row by row
-        try {
-          insertAll(c, missing);
-        } catch (SQLException duplicate) {
-          c.rollback();
-          // the UPDATEs were rolled back with it: redo everything one by one
-          for (ConsumerRecord r : sightings) {
-            upsertOne(c, r);
+      if (!known.isEmpty()) {
+        try (PreparedStatement up = c.prepareStatement(
+            "UPDATE consumers SET last_seen = ? WHERE account_id = ? AND lp_consumer_id = ? AND last_seen < ?")) {
+          for (ConsumerRecord r : known) {
+            up.setLong(1, r.lastSeen().toEpochMilli());
+            up.setString(2, r.accountId());
+            up.setString(3, r.lpConsumerId());
+            up.setLong(4, r.lastSeen().toEpochMilli());
+            up.addBatch();
           }
+          up.executeBatch();
         }
       }
       c.commit();
@@ -72,6 +81,16 @@ public final class JdbcConsumerRepository implements ConsumerRepository {
     } finally {
       db.record(true, System.nanoTime() - start);
     }
+  }
+
+  /** Whether every failure in a batch is a duplicate key (and not, say, a full disk). */
+  private static boolean onlyDuplicates(java.sql.BatchUpdateException e) {
+    for (SQLException n = e.getNextException(); n != null; n = n.getNextException()) {
+      if (!Jdbc.UNIQUE_VIOLATION.equals(n.getSQLState())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -102,45 +121,6 @@ public final class JdbcConsumerRepository implements ConsumerRepository {
       throw new StoreException("writing consumer records failed: " + e.getMessage(), e);
     } finally {
       db.record(true, System.nanoTime() - start);
-    }
-  }
-
-  private static void insertAll(Connection c, List<ConsumerRecord> rows) throws SQLException {
-    try (PreparedStatement ins = c.prepareStatement(
-        "INSERT INTO consumers (account_id, lp_consumer_id, ext_consumer_id, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)")) {
-      for (ConsumerRecord r : rows) {
-        ins.setString(1, r.accountId());
-        ins.setString(2, r.lpConsumerId());
-        ins.setString(3, r.extConsumerId());
-        ins.setLong(4, r.firstSeen().toEpochMilli());
-        ins.setLong(5, r.lastSeen().toEpochMilli());
-        ins.addBatch();
-      }
-      ins.executeBatch();
-    }
-  }
-
-  private static void upsertOne(Connection c, ConsumerRecord r) throws SQLException {
-    try (PreparedStatement up = c.prepareStatement(
-        "UPDATE consumers SET last_seen = ? WHERE account_id = ? AND lp_consumer_id = ? AND last_seen < ?")) {
-      up.setLong(1, r.lastSeen().toEpochMilli());
-      up.setString(2, r.accountId());
-      up.setString(3, r.lpConsumerId());
-      up.setLong(4, r.lastSeen().toEpochMilli());
-      if (up.executeUpdate() == 1 || find(c, r.accountId(), r.lpConsumerId())) {
-        return;
-      }
-    }
-    insertAll(c, List.of(r));
-  }
-
-  private static boolean find(Connection c, String account, String lp) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM consumers WHERE account_id = ? AND lp_consumer_id = ?")) {
-      ps.setString(1, account);
-      ps.setString(2, lp);
-      try (var rs = ps.executeQuery()) {
-        return rs.next();
-      }
     }
   }
 
