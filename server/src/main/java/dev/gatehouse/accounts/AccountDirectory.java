@@ -30,7 +30,7 @@ public final class AccountDirectory {
   }
 
   /** (Re)reads every account from the store. */
-  public void reload() {
+  public synchronized void reload() {
     Map<AccountId, Account> fresh = new ConcurrentHashMap<>();
     for (StoredAccount s : repository.findAll()) {
       AccountId id = new AccountId(s.id());
@@ -46,7 +46,7 @@ public final class AccountDirectory {
    *
    * @throws DuplicateAccountException if the id is taken
    */
-  public Account create(AccountId id, String name) {
+  public synchronized Account create(AccountId id, String name) {
     byte[] key = new byte[ConsumerIdKey.LENGTH];
     random.nextBytes(key);
     StoredAccount s = new StoredAccount(id.value(), name, masterKey.seal(key, context(id)), clock.instant());

@@ -14,7 +14,9 @@ import java.util.regex.Pattern;
  * All app installations, held in memory so client authentication never waits on the store: loaded
  * at start, written through on every change (a disable takes effect on this node at once).
  *
- * <p>Thread-safe. Mutations block on the store; lookups and {@link #authenticate} never do.
+ * <p>Thread-safe. Mutations and reloads take turns (a reload that read the store before a change
+ * made here must not put the old state back) and block on the store; lookups and {@link
+ * #authenticate} never do.
  */
 public final class AppDirectory {
   private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]+"); // RFC 6749 §3.3
@@ -32,7 +34,7 @@ public final class AppDirectory {
     this.clock = clock;
   }
 
-  public void reload() {
+  public synchronized void reload() {
     Map<ClientId, App> fresh = new ConcurrentHashMap<>();
     for (App a : repository.findAll()) {
       fresh.put(a.clientId(), a);
@@ -53,7 +55,7 @@ public final class AppDirectory {
    * @param scopes the scopes the app may request; empty means {@value App#CONSUMER_SCOPE}
    * @throws IllegalArgumentException for a scope that is not an RFC 6749 scope token
    */
-  public CreatedApp create(AccountId account, String name, List<String> scopes) {
+  public synchronized CreatedApp create(AccountId account, String name, List<String> scopes) {
     List<String> s = scopes.isEmpty() ? List.of(App.CONSUMER_SCOPE) : scopes;
     for (String t : s) {
       if (!SCOPE_TOKEN.matcher(t).matches()) {
@@ -83,7 +85,7 @@ public final class AppDirectory {
   }
 
   /** Reads one app again from the store (for an admin call about an app this node has not seen yet). */
-  public Optional<App> refresh(ClientId id) {
+  public synchronized Optional<App> refresh(ClientId id) {
     return Optional.ofNullable(current(id));
   }
 
@@ -99,7 +101,7 @@ public final class AppDirectory {
   }
 
   /** @return the updated app, or empty if there is no such app on that account */
-  public Optional<App> setEnabled(AccountId account, ClientId id, boolean enabled) {
+  public synchronized Optional<App> setEnabled(AccountId account, ClientId id, boolean enabled) {
     App cur = current(id);
     if (cur == null || !cur.accountId().equals(account)) {
       return Optional.empty();
@@ -122,7 +124,7 @@ public final class AppDirectory {
    *
    * @return the updated app and the new secret in clear, or empty if there is no such app
    */
-  public Optional<CreatedApp> rotateSecret(AccountId account, ClientId id, java.time.Duration grace) {
+  public synchronized Optional<CreatedApp> rotateSecret(AccountId account, ClientId id, java.time.Duration grace) {
     if (grace.isNegative()) {
       throw new IllegalArgumentException("grace period must not be negative, got " + grace);
     }

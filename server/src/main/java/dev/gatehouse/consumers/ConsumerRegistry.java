@@ -79,7 +79,7 @@ public final class ConsumerRegistry implements AutoCloseable {
   }
 
   /** Reads the revocations again (another node may have revoked, restored or erased a consumer). */
-  public void reloadRevocations() {
+  public synchronized void reloadRevocations() {
     Set<String> now = repository.revoked();
     revoked.addAll(now);
     revoked.retainAll(now);
@@ -149,13 +149,13 @@ public final class ConsumerRegistry implements AutoCloseable {
     return repository.list(accountId, afterLp, limit);
   }
 
-  public void revoke(String accountId, String lpConsumerId) {
+  public synchronized void revoke(String accountId, String lpConsumerId) {
     repository.revoke(accountId, lpConsumerId, clock.instant(), null);
     revoked.add(key(accountId, lpConsumerId));
   }
 
   /** @return false if it was not revoked, or was erased */
-  public boolean restore(String accountId, String lpConsumerId) {
+  public synchronized boolean restore(String accountId, String lpConsumerId) {
     boolean ok = repository.restore(accountId, lpConsumerId);
     if (ok) {
       revoked.remove(key(accountId, lpConsumerId));
@@ -169,7 +169,7 @@ public final class ConsumerRegistry implements AutoCloseable {
    *
    * @return whether a record existed
    */
-  public boolean erase(String accountId, String lpConsumerId) {
+  public synchronized boolean erase(String accountId, String lpConsumerId) {
     flush();
     revoked.add(key(accountId, lpConsumerId));
     recentlyQueued.remove(key(accountId, lpConsumerId));
