@@ -39,15 +39,8 @@ public final class JdbcConsumerRepository implements ConsumerRepository {
       // that exists already and reports it, and those (seen before) get their last_seen moved on
       List<ConsumerRecord> known = new ArrayList<>();
       try (PreparedStatement ins = c.prepareStatement(
-          "INSERT INTO consumers (account_id, lp_consumer_id, ext_consumer_id, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)")) {
-        for (ConsumerRecord r : sightings) {
-          ins.setString(1, r.accountId());
-          ins.setString(2, r.lpConsumerId());
-          ins.setString(3, r.extConsumerId());
-          ins.setLong(4, r.firstSeen().toEpochMilli());
-          ins.setLong(5, r.lastSeen().toEpochMilli());
-          ins.addBatch();
-        }
+          INSERT)) {
+        addAll(ins, sightings);
         try {
           ins.executeBatch();
         } catch (java.sql.BatchUpdateException e) {
@@ -83,6 +76,21 @@ public final class JdbcConsumerRepository implements ConsumerRepository {
     }
   }
 
+  private static final String INSERT =
+      "INSERT INTO consumers (account_id, lp_consumer_id, ext_consumer_id, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)";
+
+  /** Adds one row of (account_id, lp_consumer_id, ext_consumer_id, first_seen, last_seen) per record to the batch. */
+  private static void addAll(PreparedStatement ps, List<ConsumerRecord> records) throws SQLException {
+    for (ConsumerRecord r : records) {
+      ps.setString(1, r.accountId());
+      ps.setString(2, r.lpConsumerId());
+      ps.setString(3, r.extConsumerId());
+      ps.setLong(4, r.firstSeen().toEpochMilli());
+      ps.setLong(5, r.lastSeen().toEpochMilli());
+      ps.addBatch();
+    }
+  }
+
   /** Whether every failure in a batch is a duplicate key (and not, say, a full disk). */
   private static boolean onlyDuplicates(java.sql.BatchUpdateException e) {
     for (SQLException n = e.getNextException(); n != null; n = n.getNextException()) {
@@ -104,16 +112,9 @@ public final class JdbcConsumerRepository implements ConsumerRepository {
     try (Connection c = db.dataSource().getConnection()) {
       c.setAutoCommit(false);
       try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO consumers (account_id, lp_consumer_id, ext_consumer_id, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)"
+          INSERT
               + " ON CONFLICT (account_id, lp_consumer_id) DO UPDATE SET last_seen = GREATEST(consumers.last_seen, EXCLUDED.last_seen)")) {
-        for (ConsumerRecord r : sorted) {
-          ps.setString(1, r.accountId());
-          ps.setString(2, r.lpConsumerId());
-          ps.setString(3, r.extConsumerId());
-          ps.setLong(4, r.firstSeen().toEpochMilli());
-          ps.setLong(5, r.lastSeen().toEpochMilli());
-          ps.addBatch();
-        }
+        addAll(ps, sorted);
         ps.executeBatch();
       }
       c.commit();
