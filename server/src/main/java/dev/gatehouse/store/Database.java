@@ -163,23 +163,15 @@ public final class Database implements AutoCloseable {
       }
     }
     try (Connection c = pool.getConnection()) {
-      String key = "hashtext(current_schema()), hashtext(?)";
-      try (var ps = c.prepareStatement("SELECT " + (wait ? "pg_advisory_lock(" : "pg_try_advisory_lock(") + key + ")")) {
-        ps.setString(1, name);
-        try (var rs = ps.executeQuery()) {
-          rs.next();
-          if (!wait && !rs.getBoolean(1)) {
-            return false;
-          }
-        }
+      if (!advisoryLock(c, name, wait)) {
+        return false;
       }
       try {
         work.run();
         return true;
       } finally {
-        try (var ps = c.prepareStatement("SELECT pg_advisory_unlock(" + key + ")")) {
-          ps.setString(1, name);
-          ps.execute();
+        try {
+          advisoryUnlock(c, name);
         } catch (SQLException e) {
           // the connection is gone, and the lock with it
           LOG.debug("releasing lock {}: {}", name, e.getMessage());
@@ -187,6 +179,29 @@ public final class Database implements AutoCloseable {
       }
     } catch (SQLException e) {
       throw new StoreException("cannot take the lock " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Takes the PostgreSQL session advisory lock {@code name}, scoped to the current schema, on
+   * {@code c}; it is held until {@link #advisoryUnlock} or until the connection ends.
+   *
+   * @return false if {@code wait} is false and another session holds it
+   */
+  static boolean advisoryLock(Connection c, String name, boolean wait) throws SQLException {
+    try (var ps = c.prepareStatement("SELECT " + (wait ? "pg_advisory_lock" : "pg_try_advisory_lock") + "(hashtext(current_schema()), hashtext(?))")) {
+      ps.setString(1, name);
+      try (var rs = ps.executeQuery()) {
+        rs.next();
+        return wait || rs.getBoolean(1);
+      }
+    }
+  }
+
+  static void advisoryUnlock(Connection c, String name) throws SQLException {
+    try (var ps = c.prepareStatement("SELECT pg_advisory_unlock(hashtext(current_schema()), hashtext(?))")) {
+      ps.setString(1, name);
+      ps.execute();
     }
   }
 

@@ -32,7 +32,7 @@ final class Migrations {
   /** Applied in this order; version = position + 1. */
   static final List<String> FILES = List.of("V1__core.sql", "V2__secret_rotation.sql", "V3__audit.sql", "V4__consumers.sql", "V5__key_lifecycle.sql",
       "V6__consumers_no_ext_index.sql");
-  private static final int LOCK_ID = 0x67617465; // "gate"
+  private static final String LOCK = "schema-migrations";
 
   private Migrations() {}
 
@@ -42,19 +42,15 @@ final class Migrations {
       if (postgres) {
         // nodes starting together migrate one after the other: a session lock, held across the
         // commits below and released with the connection should this node die, per schema
-        try (Statement s = c.createStatement()) {
-          s.execute("SELECT pg_advisory_lock(hashtext(current_schema()), " + LOCK_ID + ")");
-        }
+        Database.advisoryLock(c, LOCK, true);
       }
       try {
         migrate(c);
       } finally {
         if (postgres) {
-          try (Statement s = c.createStatement()) {
-            c.rollback(); // nothing is left uncommitted after success; after a failure, end it
-            c.setAutoCommit(true);
-            s.execute("SELECT pg_advisory_unlock(hashtext(current_schema()), " + LOCK_ID + ")");
-          }
+          c.rollback(); // nothing is left uncommitted after success; after a failure, end it
+          c.setAutoCommit(true);
+          Database.advisoryUnlock(c, LOCK);
         }
       }
     } catch (SQLException e) {
@@ -63,48 +59,46 @@ final class Migrations {
   }
 
   private static void migrate(Connection c) throws SQLException {
-    {
-      c.setAutoCommit(false);
+    c.setAutoCommit(false);
+    try (Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE IF NOT EXISTS gatehouse_schema (version INT NOT NULL PRIMARY KEY,"
+          + " description VARCHAR(200) NOT NULL, checksum BIGINT NOT NULL, applied_at BIGINT NOT NULL)");
+      c.commit();
+    }
+    Map<Integer, Long> applied = new HashMap<>();
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT version, checksum FROM gatehouse_schema")) {
+      while (rs.next()) {
+        applied.put(rs.getInt(1), rs.getLong(2));
+      }
+    }
+    for (int i = 0; i < FILES.size(); i++) {
+      int version = i + 1;
+      String file = FILES.get(i);
+      String sql = read(file);
+      long checksum = checksum(sql);
+      Long done = applied.get(version);
+      if (done != null) {
+        if (done != checksum) {
+          throw new StoreException("migration " + file + " changed after it was applied (checksum " + done + ", now " + checksum + ")", null);
+        }
+        continue;
+      }
       try (Statement s = c.createStatement()) {
-        s.execute("CREATE TABLE IF NOT EXISTS gatehouse_schema (version INT NOT NULL PRIMARY KEY,"
-            + " description VARCHAR(200) NOT NULL, checksum BIGINT NOT NULL, applied_at BIGINT NOT NULL)");
-        c.commit();
-      }
-      Map<Integer, Long> applied = new HashMap<>();
-      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT version, checksum FROM gatehouse_schema")) {
-        while (rs.next()) {
-          applied.put(rs.getInt(1), rs.getLong(2));
+        for (String statement : statements(sql)) {
+          s.execute(statement);
         }
       }
-      for (int i = 0; i < FILES.size(); i++) {
-        int version = i + 1;
-        String file = FILES.get(i);
-        String sql = read(file);
-        long checksum = checksum(sql);
-        Long done = applied.get(version);
-        if (done != null) {
-          if (done != checksum) {
-            throw new StoreException("migration " + file + " changed after it was applied (checksum " + done + ", now " + checksum + ")", null);
-          }
-          continue;
-        }
-        try (Statement s = c.createStatement()) {
-          for (String statement : statements(sql)) {
-            s.execute(statement);
-          }
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-            "INSERT INTO gatehouse_schema (version, description, checksum, applied_at) VALUES (?, ?, ?, ?)")) {
-          ps.setInt(1, version);
-          ps.setString(2, file);
-          ps.setLong(3, checksum);
-          ps.setLong(4, System.currentTimeMillis());
-          ps.executeUpdate();
-        }
-        c.commit();
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO gatehouse_schema (version, description, checksum, applied_at) VALUES (?, ?, ?, ?)")) {
+        ps.setInt(1, version);
+        ps.setString(2, file);
+        ps.setLong(3, checksum);
+        ps.setLong(4, System.currentTimeMillis());
+        ps.executeUpdate();
       }
       c.commit();
     }
+    c.commit();
   }
 
   static List<String> statements(String sql) {
