@@ -148,6 +148,7 @@ public final class Gatehouse implements AutoCloseable {
       MasterKey master = data.masterKey(cfg.masterKeyText());
       String adminToken = data.adminToken(cfg.adminTokenText());
       db = cfg.db == null ? Database.h2(data.path()) : Database.connect(cfg.db);
+      data.tighten(false); // the files the store just made
       AccountDirectory accounts = new AccountDirectory(new JdbcAccountRepository(db), master, cfg.clock);
       accounts.reload();
       AppDirectory apps = new AppDirectory(new JdbcAppRepository(db),
@@ -171,8 +172,11 @@ public final class Gatehouse implements AutoCloseable {
           });
 
       vertx = join(vertxF);
+      // HTTP/1.1 only (no h2c upgrade): one framing to get right; headers of at most 8 KiB
       HttpServerOptions opts = new HttpServerOptions().setHost(cfg.host).setPort(cfg.port)
-          .setCompressionSupported(false).setIdleTimeout(120).setIdleTimeoutUnit(TimeUnit.SECONDS);
+          .setCompressionSupported(false).setHttp2ClearTextEnabled(false)
+          .setMaxHeaderSize(8192).setMaxInitialLineLength(4096)
+          .setIdleTimeout((int) Math.max(1, cfg.idleTimeoutSeconds)).setIdleTimeoutUnit(TimeUnit.SECONDS);
       Path certFile = null;
       if (cfg.tlsCert != null) {
         certFile = cfg.tlsCert;
@@ -197,38 +201,47 @@ public final class Gatehouse implements AutoCloseable {
       ServiceHolder services = new ServiceHolder();
       java.util.concurrent.atomic.AtomicReference<String> publicBase = new java.util.concurrent.atomic.AtomicReference<>();
       ServerVerificationKeys verificationKeys = new ServerVerificationKeys(keys);
+      // one verifier for every place that checks tokens: issuer-side (IDP, introspection) with no
+      // clock skew, gateway with the messaging services' 30 s
+      ConnectorRequestVerifier issuerSide = ConnectorRequestVerifier.builder().keys(verificationKeys).issuer(cfg.issuer).clock(cfg.clock)
+          .clockSkew(java.time.Duration.ZERO).requiredScope(null).build();
+      ClusterSync syncNow = sync;
+      dev.gatehouse.tokens.TokenStanding standing = new dev.gatehouse.tokens.TokenStanding(apps, accounts, consumers,
+          syncNow::staleness, java.time.Duration.ofSeconds(cfg.maxStalenessSeconds));
       Gatehouse[] self = new Gatehouse[1];
       HttpApi.Parts parts = new HttpApi.Parts(
           accounts, apps, keys,
           new AppTokenIssuer(keys, cfg.issuer, cfg.appTokenLifetimeSeconds, cfg.clock),
-          new AppTokenVerifier(keys, cfg.issuer, cfg.clock, cfg.appTokenCacheSize),
+          new AppTokenVerifier(issuerSide, keys, cfg.clock, cfg.appTokenCacheSize),
           new ConsumerTokenIssuer(keys, cfg.consumerTokenCacheSize),
           services,
           adminToken,
           cfg.jwksMaxAgeSeconds,
           () -> self[0] != null && self[0].ready && !self[0].closed,
           crypto.describe(),
-          db.description(),
+          db.isPostgres() ? "postgresql" : "h2",
           publicBase::get,
           ConnectorRequestVerifier.builder().keys(verificationKeys).issuer(cfg.issuer).clock(cfg.clock).build(),
-          ConnectorRequestVerifier.builder().keys(verificationKeys).issuer(cfg.issuer).clock(cfg.clock)
-              .clockSkew(java.time.Duration.ZERO).requiredScope(null).build(),
+          issuerSide,
           cfg.issuer,
           metrics,
           cfg.accessLog,
           new dev.gatehouse.audit.AuditLog(new dev.gatehouse.store.JdbcAuditRepository(db), cfg.clock),
           consumers,
           rotation,
-          sync);
+          sync,
+          standing);
       // One server per event loop on the same port (see HttpServerVerticle). Vert.x shares a port
       // only between servers that ask for the same number, so port 0 is resolved to a free port
       // first (and tried again should another process take it in between).
       io.vertx.ext.web.Router router = HttpApi.router(vertx, parts);
       List<HttpServer> servers = java.util.Collections.synchronizedList(new ArrayList<>());
+      java.util.concurrent.atomic.AtomicInteger openConnections = new java.util.concurrent.atomic.AtomicInteger();
       for (int attempt = 1; ; attempt++) {
         HttpServerOptions o = new HttpServerOptions(opts).setPort(cfg.port == 0 ? freePort(cfg.host) : cfg.port);
         try {
-          vertx.deployVerticle(() -> new HttpServerVerticle(o, router, servers), new io.vertx.core.DeploymentOptions().setInstances(cfg.eventLoops))
+          vertx.deployVerticle(() -> new HttpServerVerticle(o, router, servers, cfg.maxConnections,
+                  cfg.headerTimeoutSeconds * 1000, cfg.bodyTimeoutSeconds * 1000, cfg.idleTimeoutSeconds * 1000, openConnections), new io.vertx.core.DeploymentOptions().setInstances(cfg.eventLoops))
               .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
           break;
         } catch (ExecutionException e) {

@@ -109,6 +109,27 @@ final class ServeCommand implements Callable<Integer> {
           + " change notices other nodes send; 0 turns it off (GATEHOUSE_REFRESH_INTERVAL). Default: ${DEFAULT-VALUE}")
   long refreshInterval;
 
+  @Option(names = "--max-connections", defaultValue = "${env:GATEHOUSE_MAX_CONNECTIONS:-10000}",
+      description = "Open connections at most; more are closed at once (GATEHOUSE_MAX_CONNECTIONS). Default: ${DEFAULT-VALUE}")
+  int maxConnections;
+
+  @Option(names = "--header-timeout", defaultValue = "${env:GATEHOUSE_HEADER_TIMEOUT:-10}",
+      description = "Seconds a new connection has to send its request headers (GATEHOUSE_HEADER_TIMEOUT). Default: ${DEFAULT-VALUE}")
+  long headerTimeout;
+
+  @Option(names = "--body-timeout", defaultValue = "${env:GATEHOUSE_BODY_TIMEOUT:-30}",
+      description = "Seconds a request has to send its body after its headers (GATEHOUSE_BODY_TIMEOUT). Default: ${DEFAULT-VALUE}")
+  long bodyTimeout;
+
+  @Option(names = "--idle-timeout", defaultValue = "${env:GATEHOUSE_IDLE_TIMEOUT:-60}",
+      description = "Seconds a kept-alive connection may wait for its next request (GATEHOUSE_IDLE_TIMEOUT). Default: ${DEFAULT-VALUE}")
+  long idleTimeout;
+
+  @Option(names = "--max-staleness", defaultValue = "${env:GATEHOUSE_MAX_STALENESS:-300}",
+      description = "Seconds a node may go without reading the store before it stops issuing and checking tokens (503)"
+          + " and reports not ready; 0 = never (GATEHOUSE_MAX_STALENESS). Default: ${DEFAULT-VALUE}")
+  long maxStaleness;
+
   @Override
   public Integer call() {
     ServerConfig.Builder b = ServerConfig.builder()
@@ -117,6 +138,8 @@ final class ServeCommand implements Callable<Integer> {
         .issuer(issuer).appTokenLifetimeSeconds(appTokenTtl).keyBits(keySize).algorithm(alg).jwksMaxAgeSeconds(jwksMaxAge)
         .db(db).crypto(crypto)
         .consumerTokenCacheSize(consumerTokenCache).appTokenCacheSize(appTokenCache).accessLog(accessLog)
+        .maxConnections(maxConnections).headerTimeoutSeconds(headerTimeout).bodyTimeoutSeconds(bodyTimeout)
+        .idleTimeoutSeconds(idleTimeout).maxStalenessSeconds(maxStaleness)
         .keyPublicationDelaySeconds(keyPublicationDelay).appKeyRotationDays(appKeyRotationDays).refreshSeconds(refreshInterval)
         .masterKey(System.getenv("GATEHOUSE_MASTER_KEY"))
         .adminToken(System.getenv("GATEHOUSE_ADMIN_TOKEN"));

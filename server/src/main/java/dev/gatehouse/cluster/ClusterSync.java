@@ -37,6 +37,8 @@ public final class ClusterSync implements AutoCloseable {
   private final ChangeFeed feed;
   private volatile boolean storeUp = true;
   private volatile Instant storeDownSince;
+  /** {@link System#nanoTime} when this node last knew its view matched the store. */
+  private volatile long lastSyncNanos = System.nanoTime();
 
   /**
    * @param reloaders what to run to read each topic again
@@ -84,7 +86,9 @@ public final class ClusterSync implements AutoCloseable {
     worker.execute(() -> reload(topics));
   }
 
-  private void reload(Set<Topic> topics) {
+  /** @return whether every topic was read */
+  private boolean reload(Set<Topic> topics) {
+    boolean all = true;
     for (Topic t : topics) {
       Runnable r = reloaders.get(t);
       if (r == null) {
@@ -93,22 +97,44 @@ public final class ClusterSync implements AutoCloseable {
       try {
         r.run();
       } catch (RuntimeException e) {
+        all = false;
         LOG.warn("reading {} again failed ({}); keeping what this node has", t, e.getMessage());
       }
     }
+    return all;
+  }
+
+  /**
+   * How long ago this node last knew its view of accounts, apps, keys and revocations matched the
+   * store: the last successful ping while the store stayed reachable since the last complete
+   * re-read. Zero on the embedded store, which no other process writes.
+   */
+  public Duration staleness() {
+    if (!db.isPostgres()) {
+      return Duration.ZERO;
+    }
+    return Duration.ofNanos(Math.max(0, System.nanoTime() - lastSyncNanos));
   }
 
   private void checkStore() {
+    long before = System.nanoTime();
     boolean up = db.ping();
     if (up == storeUp) {
+      if (up) {
+        lastSyncNanos = before;
+      }
       return;
     }
-    storeUp = up;
     if (up) {
       LOG.info("store reachable again (down since {}); reading everything again", storeDownSince);
-      storeDownSince = null;
-      reload(EnumSet.allOf(Topic.class));
+      // fresh again only once everything has been read again
+      if (reload(EnumSet.allOf(Topic.class))) {
+        storeUp = true;
+        storeDownSince = null;
+        lastSyncNanos = before;
+      }
     } else {
+      storeUp = false;
       storeDownSince = Instant.now();
       LOG.warn("store unreachable: tokens are still issued from memory; admin changes fail with 503 until it is back");
     }

@@ -42,7 +42,42 @@ public final class DataFolder {
     if (!Files.isWritable(abs)) {
       throw new IllegalArgumentException("data folder " + abs + " is not writable");
     }
-    return new DataFolder(abs);
+    DataFolder d = new DataFolder(abs);
+    d.tighten(true);
+    return d;
+  }
+
+  /**
+   * Makes the folder 0700 and every file in it 0600, saying so for each one that was looser: the
+   * folder holds the database, the master key and the admin token, which no other user may read,
+   * and a folder restored from a backup or made by hand may have come with looser modes. Called on
+   * open (saying so for each) and again, quietly, once the store has created its files.
+   */
+  public void tighten(boolean warn) {
+    try {
+      tighten(dir, "rwx------", warn);
+      try (var files = Files.list(dir)) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          if (Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            tighten(f, "rw-------", warn);
+          }
+        }
+      }
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system: nothing to tighten
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot set the mode of " + dir + " or its files: " + e.getMessage(), e);
+    }
+  }
+
+  private static void tighten(Path p, String mode, boolean warn) throws IOException {
+    var want = PosixFilePermissions.fromString(mode);
+    var have = Files.getPosixFilePermissions(p, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    if (!want.containsAll(have)) {
+      if (warn) org.slf4j.LoggerFactory.getLogger(DataFolder.class).warn("{} was mode {}; set to {} (only this user may read the data folder)",
+          p, PosixFilePermissions.toString(have), mode);
+      Files.setPosixFilePermissions(p, want);
+    }
   }
 
   public Path path() {

@@ -39,9 +39,20 @@ public final class ServerConfig {
   public final long appKeyRotationDays;
   /** How often a node on PostgreSQL reads everything again, besides change notices (0: never). */
   public final long refreshSeconds;
+  public final int maxConnections;
+  public final long headerTimeoutSeconds;
+  public final long bodyTimeoutSeconds;
+  public final long idleTimeoutSeconds;
+  /** Past this long without a successful read of the store, the node fails closed (0: never). */
+  public final long maxStalenessSeconds;
   public final Clock clock;
 
   private ServerConfig(Builder b) {
+    this.maxConnections = b.maxConnections;
+    this.headerTimeoutSeconds = b.headerTimeoutSeconds;
+    this.bodyTimeoutSeconds = b.bodyTimeoutSeconds;
+    this.idleTimeoutSeconds = b.idleTimeoutSeconds;
+    this.maxStalenessSeconds = b.maxStalenessSeconds;
     this.dataDir = b.dataDir;
     this.host = b.host;
     this.port = b.port;
@@ -119,7 +130,18 @@ public final class ServerConfig {
     private long appKeyRotationDays = 30;
     private long refreshSeconds = 30;
     private Clock clock = Clock.systemUTC();
+    private int maxConnections = 10_000;
+    private long headerTimeoutSeconds = 10;
+    private long bodyTimeoutSeconds = 30;
+    private long idleTimeoutSeconds = 60;
+    private long maxStalenessSeconds = 300;
 
+    public Builder maxConnections(int n) { this.maxConnections = n; return this; }
+    public Builder headerTimeoutSeconds(long s) { this.headerTimeoutSeconds = s; return this; }
+    public Builder bodyTimeoutSeconds(long s) { this.bodyTimeoutSeconds = s; return this; }
+    public Builder idleTimeoutSeconds(long s) { this.idleTimeoutSeconds = s; return this; }
+    /** 0 turns fail-closed on a stale view off. */
+    public Builder maxStalenessSeconds(long s) { this.maxStalenessSeconds = s; return this; }
     public Builder dataDir(Path p) { this.dataDir = p; return this; }
     public Builder host(String h) { this.host = h; return this; }
     public Builder port(int p) { this.port = p; return this; }
@@ -173,6 +195,11 @@ public final class ServerConfig {
       require(appKeyRotationDays >= 0 && appKeyRotationDays <= 3650, "--app-key-rotation-days must be 0..3650, got " + appKeyRotationDays);
       require(keyPublicationDelaySeconds <= 7 * 86_400, "--key-publication-delay must be at most 604800 seconds, got " + keyPublicationDelaySeconds);
       require(refreshSeconds >= 0 && refreshSeconds <= 86_400, "--refresh-interval must be 0..86400 seconds, got " + refreshSeconds);
+      require(maxConnections >= 16 && maxConnections <= 1_000_000, "--max-connections must be 16..1000000, got " + maxConnections);
+      require(headerTimeoutSeconds >= 1 && headerTimeoutSeconds <= 600, "--header-timeout must be 1..600 seconds, got " + headerTimeoutSeconds);
+      require(bodyTimeoutSeconds >= 1 && bodyTimeoutSeconds <= 600, "--body-timeout must be 1..600 seconds, got " + bodyTimeoutSeconds);
+      require(idleTimeoutSeconds >= 1 && idleTimeoutSeconds <= 3600, "--idle-timeout must be 1..3600 seconds, got " + idleTimeoutSeconds);
+      require(maxStalenessSeconds >= 0 && maxStalenessSeconds <= 30L * 86_400, "--max-staleness must be 0..2592000 seconds, got " + maxStalenessSeconds);
       require(adminTokenText == null || adminTokenText.length() >= 16,
           "GATEHOUSE_ADMIN_TOKEN must be at least 16 characters");
       return new ServerConfig(this);

@@ -20,7 +20,7 @@ final class Credentials {
     }
     String decoded;
     try {
-      decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+      decoded = Requests.strictUtf8(Base64.getDecoder().decode(header.substring(6).trim()), "Authorization: Basic credentials");
     } catch (IllegalArgumentException e) {
       throw new ApiException(ApiError.invalidClient("Authorization: Basic credentials are not base64", true));
     }
@@ -33,7 +33,7 @@ final class Credentials {
 
   /** The token after {@code Bearer } (any case), or null when the header is not a Bearer one. */
   static String bearer(String header) {
-    return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+    return dev.gatehouse.verifier.BearerToken.from(header, false);
   }
 
   /** The admin token, compared in constant time. */

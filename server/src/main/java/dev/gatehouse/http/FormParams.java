@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * A lenient {@code application/x-www-form-urlencoded} parser, for query strings and bodies alike.
  * Real clients send secrets unencoded in query strings, so a {@code %} that does not start a valid
- * escape is kept as it is instead of failing the request.
+ * escape is kept as it is instead of failing the request. What the escapes decode to must be
+ * UTF-8, strictly: anything else is a 400, never replaced by other characters.
  */
 final class FormParams {
   private FormParams() {}
@@ -49,7 +50,7 @@ final class FormParams {
         b.write(c);
       }
     }
-    return b.toString(StandardCharsets.UTF_8);
+    return Requests.strictUtf8(b.toByteArray(), "a form parameter");
   }
 
   private static int hex(byte c) {

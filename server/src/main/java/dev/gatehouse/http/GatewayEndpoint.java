@@ -1,8 +1,6 @@
 package dev.gatehouse.http;
 
-import dev.gatehouse.apps.App;
-import dev.gatehouse.apps.AppDirectory;
-import dev.gatehouse.apps.ClientId;
+import dev.gatehouse.tokens.TokenStanding;
 import dev.gatehouse.verifier.ConnectorRequestVerifier;
 import dev.gatehouse.verifier.ErrorCode;
 import dev.gatehouse.verifier.Identity;
@@ -36,29 +34,31 @@ final class GatewayEndpoint {
   static final String ORIGINAL_URI = "X-Original-URI";
 
   private final ConnectorRequestVerifier verifier;
-  private final AppDirectory apps;
-  private final dev.gatehouse.consumers.ConsumerRegistry consumers;
+  private final TokenStanding standing;
 
-  GatewayEndpoint(ConnectorRequestVerifier verifier, AppDirectory apps, dev.gatehouse.consumers.ConsumerRegistry consumers) {
+  GatewayEndpoint(ConnectorRequestVerifier verifier, TokenStanding standing) {
     this.verifier = verifier;
-    this.apps = apps;
-    this.consumers = consumers;
+    this.standing = standing;
   }
 
   void authorize(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
-    String original = req.getHeader(ORIGINAL_URI);
-    String path = original != null ? original : req.path().substring(Math.min(PREFIX.length(), req.path().length()));
-    Verification v = verifier.verify(ConnectorRequestVerifier.accountFromPath(path), req.headers()::get);
+    standing.requireFresh();
+    java.util.List<String> originals = req.headers().getAll(ORIGINAL_URI);
+    // the raw request path (Envoy appends the original path to the prefix): not req.path(), which
+    // Vert.x has already normalized, and whose dot segments are exactly what must be refused
+    String raw = req.uri();
+    int q = raw.indexOf('?');
+    String rawPath = q < 0 ? raw : raw.substring(0, q);
+    String path = originals.size() == 1 ? originals.get(0)
+        : originals.isEmpty() && rawPath.startsWith(PREFIX) ? rawPath.substring(PREFIX.length()) : null;
+    Verification v = verifier.verifyHeaders(ConnectorRequestVerifier.accountFromPath(path), req.headers()::getAll);
     if (v instanceof Identity id) {
-      ClientId clientId = ClientId.parseOrNull(id.clientId());
-      App app = clientId == null ? null : apps.find(clientId).orElse(null);
-      if (app == null || !app.accountId().value().equals(id.accountId())) {
-        v = new Rejection(ErrorCode.INVALID_APP_JWT, "the app this AppJWT was issued to no longer exists");
-      } else if (!app.enabled()) {
-        v = new Rejection(ErrorCode.INVALID_APP_JWT, "the app this AppJWT was issued to is disabled");
-      } else if (consumers.isRevoked(id.accountId(), id.lpConsumerId())) {
-        v = new Rejection(ErrorCode.INVALID_CONSUMER_JWS, "the consumer of this ConsumerJWS is revoked");
+      String problem = standing.appProblem(id.clientId(), id.accountId());
+      if (problem != null) {
+        v = new Rejection(ErrorCode.INVALID_APP_JWT, problem);
+      } else if ((problem = standing.consumerProblem(id.accountId(), id.lpConsumerId())) != null) {
+        v = new Rejection(ErrorCode.INVALID_CONSUMER_JWS, problem);
       }
     }
     HttpServerResponse r = ctx.response().putHeader("Cache-Control", "no-store");

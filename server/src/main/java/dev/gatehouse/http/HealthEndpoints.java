@@ -11,21 +11,28 @@ import java.util.function.BooleanSupplier;
  *   <li>{@code /health/live}: the process answers.
  *   <li>{@code /health/ready}: the token side is ready (keys loaded, HTTP up). It stays ready while
  *       the store is unreachable, because tokens are issued from memory; the body says {@code
- *       "store_status":"down"} and {@code "admin":"unavailable"} then.
+ *       "store_status":"down"} and {@code "admin":"unavailable"} then. Once the node has gone
+ *       longer than {@code --max-staleness} without reading the store it is not ready (503, {@code
+ *       "view":"stale"}): it refuses tokens then, so a load balancer should take it out.
  *   <li>{@code /health/ready/admin}: 503 while the store is unreachable (admin changes would fail).
  * </ul>
+ *
+ * Unauthenticated, so they name no store location, database URL or user.
  */
 final class HealthEndpoints {
   private final BooleanSupplier ready;
   private final String signingProvider;
   private final String store;
   private final BooleanSupplier storeUp;
+  private final BooleanSupplier fresh;
 
-  HealthEndpoints(BooleanSupplier ready, String signingProvider, String store, BooleanSupplier storeUp) {
+  /** @param store the kind of store only ("h2" or "postgresql"): this is unauthenticated */
+  HealthEndpoints(BooleanSupplier ready, String signingProvider, String store, BooleanSupplier storeUp, BooleanSupplier fresh) {
     this.ready = ready;
     this.signingProvider = signingProvider;
     this.store = store;
     this.storeUp = storeUp;
+    this.fresh = fresh;
   }
 
   void live(RoutingContext ctx) {
@@ -34,13 +41,15 @@ final class HealthEndpoints {
   }
 
   void ready(RoutingContext ctx) {
-    boolean ok = ready.getAsBoolean();
+    boolean current = fresh.getAsBoolean();
+    boolean ok = ready.getAsBoolean() && current;
     ctx.response().putHeader("Cache-Control", "no-store");
     boolean up = storeUp.getAsBoolean();
     Responses.json(ctx, ok ? 200 : 503, new JsonObject()
         .put("status", ok ? "ready" : "not_ready")
         .put("store", store)
         .put("store_status", up ? "up" : "down")
+        .put("view", current ? "current" : "stale")
         .put("admin", ok && up ? "available" : "unavailable")
         .put("signing_provider", signingProvider));
   }

@@ -46,7 +46,8 @@ public final class HttpApi {
       dev.gatehouse.audit.AuditLog audit,
       dev.gatehouse.consumers.ConsumerRegistry consumers,
       dev.gatehouse.keys.KeyRotation rotation,
-      dev.gatehouse.cluster.ClusterSync sync) {
+      dev.gatehouse.cluster.ClusterSync sync,
+      dev.gatehouse.tokens.TokenStanding standing) {
     @Override
     public String toString() {
       return "Parts[redacted]";
@@ -69,13 +70,13 @@ public final class HttpApi {
     // on a shared store, a request for an app or account made through another node a moment ago
     // may read it from the store (rate-limited); the embedded store has no other writer
     dev.gatehouse.cluster.MissLookups misses = new dev.gatehouse.cluster.MissLookups(p.sync().sharedStore(), 20);
-    SentinelEndpoint sentinel = new SentinelEndpoint(vertx, p.apps(), p.appTokens(),
+    SentinelEndpoint sentinel = new SentinelEndpoint(vertx, p.apps(), p.appTokens(), p.standing(),
         io.micrometer.core.instrument.Counter.builder("gatehouse.tokens.issued").tag("kind", "app_jwt").description("Tokens issued").register(p.metrics()),
         misses);
     r.post("/sentinel/api/account/:accountId/app/token").handler(body).handler(sentinel::tokenV1);
     r.post("/sentinel/api/v2/account/:accountId/app/token").handler(body).handler(sentinel::tokenV2);
 
-    IdpEndpoint idp = new IdpEndpoint(vertx, p.accounts(), p.apps(), p.appTokenVerifier(), p.consumerTokens(),
+    IdpEndpoint idp = new IdpEndpoint(vertx, p.accounts(), p.apps(), p.appTokenVerifier(), p.standing(), p.consumerTokens(),
         io.micrometer.core.instrument.Counter.builder("gatehouse.tokens.issued").tag("kind", "consumer_jws").description("Tokens issued").register(p.metrics()), p.consumers(),
         misses);
     r.post("/api/account/:accountId/consumer").handler(body).handler(idp::consumer);
@@ -90,11 +91,11 @@ public final class HttpApi {
     r.get("/.well-known/jwks.json").handler(jwks::get);
     r.get("/sentinel/well-known/jwks").handler(jwks::get);
 
-    GatewayEndpoint gateway = new GatewayEndpoint(p.gatewayVerifier(), p.apps(), p.consumers());
+    GatewayEndpoint gateway = new GatewayEndpoint(p.gatewayVerifier(), p.standing());
     r.route(GatewayEndpoint.PREFIX).handler(gateway::authorize);
     r.route(GatewayEndpoint.PREFIX + "/*").handler(gateway::authorize);
 
-    IntrospectionEndpoint introspection = new IntrospectionEndpoint(p.introspectionVerifier(), p.apps(), p.accounts(), p.adminToken(), p.issuer(), p.consumers());
+    IntrospectionEndpoint introspection = new IntrospectionEndpoint(p.introspectionVerifier(), p.apps(), p.adminToken(), p.issuer(), p.standing());
     r.post("/oauth/introspect").handler(body).handler(introspection::introspect);
 
     MetadataEndpoint metadata = new MetadataEndpoint(p.publicBaseUrl(), p.accounts());
@@ -103,7 +104,7 @@ public final class HttpApi {
     // the OpenID-style placement (issuer path first), which many client libraries use
     r.get("/sentinel/api/account/:accountId/.well-known/oauth-authorization-server").handler(metadata::account);
 
-    HealthEndpoints health = new HealthEndpoints(p.ready(), p.signingProvider(), p.store(), p.sync()::storeUp);
+    HealthEndpoints health = new HealthEndpoints(p.ready(), p.signingProvider(), p.store(), p.sync()::storeUp, p.standing()::isFresh);
     r.get("/health/live").handler(health::live);
     r.get("/health/ready").handler(health::ready);
     r.get("/health/ready/admin").handler(health::readyAdmin);
@@ -165,6 +166,8 @@ public final class HttpApi {
       Responses.error(ctx, ApiError.of(409, "conflict", e.getMessage()));
     } else if (f instanceof IllegalArgumentException e) {
       Responses.error(ctx, ApiError.invalidRequest(e.getMessage()));
+    } else if (f instanceof dev.gatehouse.tokens.TokenStanding.StaleViewException e) {
+      Responses.error(ctx, new ApiError(503, "temporarily_unavailable", e.getMessage(), java.util.Map.of("Retry-After", "30")));
     } else if (f instanceof StoreException e) {
       LOG.error("store failure on {} {}: {}", ctx.request().method(), ctx.request().path(), e.getMessage());
       Responses.error(ctx, new ApiError(503, "store_unavailable",

@@ -16,16 +16,29 @@ public final class HttpServerVerticle extends VerticleBase {
   private final HttpServerOptions options;
   private final Router router;
   private final List<HttpServer> started;
+  private final ConnectionGuard.Limits limits;
+  private final java.util.concurrent.atomic.AtomicInteger open;
 
-  /** @param started receives each server once it listens (a synchronized list) */
-  public HttpServerVerticle(HttpServerOptions options, Router router, List<HttpServer> started) {
+  /**
+   * @param started receives each server once it listens (a synchronized list)
+   * @param open the count of open connections, shared by every loop's server
+   */
+  public HttpServerVerticle(HttpServerOptions options, Router router, List<HttpServer> started,
+      int maxConnections, long headerTimeoutMillis, long bodyTimeoutMillis, long idleTimeoutMillis,
+      java.util.concurrent.atomic.AtomicInteger open) {
     this.options = options;
     this.router = router;
     this.started = started;
+    this.limits = new ConnectionGuard.Limits(maxConnections, headerTimeoutMillis, bodyTimeoutMillis, idleTimeoutMillis);
+    this.open = open;
   }
 
   @Override
   public Future<?> start() {
-    return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(started::add);
+    ConnectionGuard guard = new ConnectionGuard(vertx, limits, open, options);
+    return vertx.createHttpServer(options)
+        .connectionHandler(guard::onConnection)
+        .requestHandler(guard.requests(router))
+        .listen().onSuccess(started::add);
   }
 }

@@ -25,6 +25,7 @@ final class IdpEndpoint {
   private final AccountDirectory accounts;
   private final AppDirectory apps;
   private final AppTokenVerifier verifier;
+  private final dev.gatehouse.tokens.TokenStanding standing;
   private final ConsumerTokenIssuer issuer;
 
   private final io.micrometer.core.instrument.Counter issued;
@@ -33,7 +34,8 @@ final class IdpEndpoint {
   private final io.vertx.core.Vertx vertx;
   private final dev.gatehouse.cluster.MissLookups misses;
 
-  IdpEndpoint(io.vertx.core.Vertx vertx, AccountDirectory accounts, AppDirectory apps, AppTokenVerifier verifier, ConsumerTokenIssuer issuer,
+  IdpEndpoint(io.vertx.core.Vertx vertx, AccountDirectory accounts, AppDirectory apps, AppTokenVerifier verifier,
+      dev.gatehouse.tokens.TokenStanding standing, ConsumerTokenIssuer issuer,
       io.micrometer.core.instrument.Counter issued, dev.gatehouse.consumers.ConsumerRegistry registry, dev.gatehouse.cluster.MissLookups misses) {
     this.vertx = vertx;
     this.misses = misses;
@@ -42,6 +44,7 @@ final class IdpEndpoint {
     this.accounts = accounts;
     this.apps = apps;
     this.verifier = verifier;
+    this.standing = standing;
     this.issuer = issuer;
   }
 
@@ -51,7 +54,16 @@ final class IdpEndpoint {
     if (v != null && !v.equals("1.0") && !v.equals("1")) {
       throw new ApiException(ApiError.invalidRequest("v must be 1.0, got '" + SentinelEndpoint.printable(v) + "'"));
     }
-    String token = bearerOrRaw(ctx.request().getHeader("Authorization"));
+    standing.requireFresh();
+    java.util.List<String> auth = ctx.request().headers().getAll("Authorization");
+    if (auth.size() > 1) {
+      throw new ApiException(ApiError.invalidToken("Authorization is given more than once"));
+    }
+    String header = auth.isEmpty() ? null : auth.get(0);
+    String token = dev.gatehouse.verifier.BearerToken.from(header, true);
+    if (token == null && header != null && !header.isBlank()) {
+      throw new ApiException(ApiError.invalidToken("Authorization: Bearer has no token after it"));
+    }
     VerifiedAppToken vt = verify(token, accountId);
     // a genuine AppJWT for an app or account this node has not seen yet: it was made through
     // another node a moment ago (before the change notice arrived), so read it from the store
@@ -88,7 +100,7 @@ final class IdpEndpoint {
       throw new ApiException(ApiError.invalidRequest(problem));
     }
     dev.gatehouse.consumers.LpConsumerId lp = account.consumerIdKey().derive(ext);
-    if (registry.isRevoked(account.id().value(), lp.value())) {
+    if (standing.consumerRevoked(account.id().value(), lp.value())) {
       throw new ApiException(ApiError.of(403, "access_denied", "consumer " + lp + " is revoked on account " + account.id()));
     }
     ConsumerTokenIssuer.ConsumerToken t = issuer.issue(account, ext, lp);
@@ -109,30 +121,11 @@ final class IdpEndpoint {
   }
 
   private Account authorize(AccountId accountId, VerifiedAppToken vt) {
-    App app = apps.find(vt.clientId()).orElse(null);
-    if (app == null || !app.accountId().equals(accountId)) {
-      throw new ApiException(ApiError.invalidToken("the app this AppJWT was issued to no longer exists"));
-    }
-    if (!app.enabled()) {
-      throw new ApiException(ApiError.invalidToken("the app " + app.clientId() + " this AppJWT was issued to is disabled"));
+    String problem = standing.appProblem(vt.clientId().value(), accountId.value());
+    if (problem != null) {
+      throw new ApiException(ApiError.invalidToken(problem));
     }
     return accounts.find(accountId).orElseThrow(
         () -> new ApiException(ApiError.invalidToken("account " + accountId + " no longer exists")));
-  }
-
-  /** The token from {@code Authorization}: raw, or after {@code Bearer } (any case). */
-  static String bearerOrRaw(String header) {
-    if (header == null) {
-      return null;
-    }
-    String h = header.trim();
-    if (h.regionMatches(true, 0, "Bearer", 0, 6) && (h.length() == 6 || h.charAt(6) == ' ')) {
-      String t = h.substring(6).trim();
-      if (t.isEmpty()) {
-        throw new ApiException(ApiError.invalidToken("Authorization: Bearer has no token after it"));
-      }
-      return t;
-    }
-    return h;
   }
 }

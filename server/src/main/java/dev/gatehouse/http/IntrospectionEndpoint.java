@@ -1,6 +1,5 @@
 package dev.gatehouse.http;
 
-import dev.gatehouse.accounts.AccountDirectory;
 import dev.gatehouse.apps.App;
 import dev.gatehouse.apps.AppDirectory;
 import dev.gatehouse.apps.ClientAuthenticationException;
@@ -26,18 +25,15 @@ import java.util.Map;
 final class IntrospectionEndpoint {
   private final ConnectorRequestVerifier verifier;
   private final AppDirectory apps;
-  private final AccountDirectory accounts;
   private final Credentials.AdminToken adminToken;
   private final String issuer;
+  private final dev.gatehouse.tokens.TokenStanding standing;
 
-  private final dev.gatehouse.consumers.ConsumerRegistry consumers;
-
-  IntrospectionEndpoint(ConnectorRequestVerifier verifier, AppDirectory apps, AccountDirectory accounts, String adminToken, String issuer,
-      dev.gatehouse.consumers.ConsumerRegistry consumers) {
-    this.consumers = consumers;
+  IntrospectionEndpoint(ConnectorRequestVerifier verifier, AppDirectory apps, String adminToken, String issuer,
+      dev.gatehouse.tokens.TokenStanding standing) {
+    this.standing = standing;
     this.verifier = verifier;
     this.apps = apps;
-    this.accounts = accounts;
     this.adminToken = new Credentials.AdminToken(adminToken);
     this.issuer = issuer;
   }
@@ -47,7 +43,8 @@ final class IntrospectionEndpoint {
     if (Requests.isJson(media)) {
       throw new ApiException(ApiError.invalidRequest("introspection request body must be application/x-www-form-urlencoded (RFC 7662 §2.1)"));
     }
-    Map<String, List<String>> form = FormParams.parse(Requests.body(ctx).toString(StandardCharsets.UTF_8));
+    Map<String, List<String>> form = FormParams.parse(Requests.text(ctx));
+    standing.requireFresh();
     String caller = callerAccount(ctx, form); // null for the admin
     String token = Requests.single(form, "token");
     if (token == null || token.isBlank()) {
@@ -61,9 +58,7 @@ final class IntrospectionEndpoint {
     JsonObject inactive = new JsonObject().put("active", false);
     try {
       AppToken a = verifier.verifyAppJwt(token);
-      ClientId id = ClientId.parseOrNull(a.clientId());
-      App app = id == null ? null : apps.find(id).orElse(null);
-      if (app == null || !app.enabled() || !app.accountId().value().equals(a.account()) || (caller != null && !caller.equals(a.account()))) {
+      if (standing.appProblem(a.clientId(), a.account()) != null || (caller != null && !caller.equals(a.account()))) {
         return inactive;
       }
       return new JsonObject()
@@ -81,8 +76,7 @@ final class IntrospectionEndpoint {
     }
     try {
       ConsumerToken c = verifier.verifyConsumerJws(token);
-      if (accounts.find(c.account()).isEmpty() || (caller != null && !caller.equals(c.account()))
-          || consumers.isRevoked(c.account(), c.lpConsumerId())) {
+      if ((caller != null && !caller.equals(c.account())) || standing.consumerProblem(c.account(), c.lpConsumerId()) != null) {
         return inactive;
       }
       return new JsonObject()

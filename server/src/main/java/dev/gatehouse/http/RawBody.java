@@ -49,7 +49,9 @@ final class RawBody implements Handler<RoutingContext> {
       ctx.next();
       return;
     }
-    Buffer body = Buffer.buffer(length < 0 ? 256 : (int) length);
+    // sized by what arrives, never by what is declared: a client that declares 16 KiB and sends one
+    // byte must not make the server hold 16 KiB for it
+    Buffer body = Buffer.buffer(256);
     boolean[] failed = {false};
     req.handler(chunk -> {
       if (failed[0]) {

@@ -58,15 +58,36 @@ final class Requests {
     return mediaType != null && (mediaType.equals("application/json") || (mediaType.startsWith("application/") && mediaType.endsWith("+json")));
   }
 
-  /** The body as a JSON object. */
+  /**
+   * The body as text: strict UTF-8 (RFC 3629), so overlong forms, encoded surrogates and stray
+   * bytes are a 400, never decoded into other characters.
+   */
+  static String text(RoutingContext ctx) {
+    return strictUtf8(body(ctx).getBytes(), "request body");
+  }
+
+  /** @throws ApiException 400 naming {@code what} when the bytes are not UTF-8 */
+  static String strictUtf8(byte[] bytes, String what) {
+    try {
+      return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new ApiException(ApiError.invalidRequest(what + " is not valid UTF-8"));
+    }
+  }
+
+  /** The body as a JSON object (strict UTF-8, at most 64 levels deep). */
   static JsonObject jsonObject(RoutingContext ctx) {
     Buffer buf = body(ctx);
     if (buf.length() == 0) {
       throw new ApiException(ApiError.invalidRequest("request body is empty; a JSON object is required"));
     }
+    String text = text(ctx);
     Object v;
     try {
-      v = io.vertx.core.json.Json.decodeValue(buf);
+      v = io.vertx.core.json.Json.decodeValue(text);
     } catch (DecodeException e) {
       throw new ApiException(ApiError.invalidRequest("request body is not valid JSON"));
     }
@@ -88,6 +109,23 @@ final class Requests {
     if (!(v instanceof String s)) {
       throw new ApiException(ApiError.invalidRequest(field + " must be a string, got " + jsonType(v)));
     }
+    return scalarValues(field, s);
+  }
+
+  /**
+   * Refuses a string with a lone surrogate (an escaped high or low surrogate without its pair): it is no
+   * Unicode text, and encoders turn it into {@code ?} or U+FFFD, so two such strings could become
+   * one.
+   */
+  static String scalarValues(String field, String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new ApiException(ApiError.invalidRequest(field + " holds an unpaired surrogate (\\u" + Integer.toHexString(c) + "); it must be Unicode text"));
+      }
+    }
     return s;
   }
 
@@ -100,7 +138,7 @@ final class Requests {
     if (!(v instanceof String s)) {
       throw new ApiException(ApiError.invalidRequest(field + " must be a string, got " + jsonType(v)));
     }
-    return s;
+    return scalarValues(field, s);
   }
 
   static String jsonType(Object v) {

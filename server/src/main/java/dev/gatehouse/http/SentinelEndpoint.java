@@ -35,8 +35,11 @@ final class SentinelEndpoint {
   private final dev.gatehouse.cluster.MissLookups misses;
   private final io.vertx.core.Vertx vertx;
 
-  SentinelEndpoint(io.vertx.core.Vertx vertx, AppDirectory apps, AppTokenIssuer issuer, io.micrometer.core.instrument.Counter issued,
-      dev.gatehouse.cluster.MissLookups misses) {
+  private final dev.gatehouse.tokens.TokenStanding standing;
+
+  SentinelEndpoint(io.vertx.core.Vertx vertx, AppDirectory apps, AppTokenIssuer issuer, dev.gatehouse.tokens.TokenStanding standing,
+      io.micrometer.core.instrument.Counter issued, dev.gatehouse.cluster.MissLookups misses) {
+    this.standing = standing;
     this.vertx = vertx;
     this.misses = misses;
     this.apps = apps;
@@ -54,6 +57,7 @@ final class SentinelEndpoint {
 
   private void token(RoutingContext ctx, boolean v2) {
     AccountId account = Requests.pathAccount(ctx);
+    standing.requireFresh(); // a disabled app or a cut-off secret may not have reached this node
     Map<String, List<String>> params = merged(ctx);
     String v = Requests.single(params, "v");
     if (v != null && !v.equals("1.0") && !v.equals("2.0") && !v.equals("1") && !v.equals("2")) {
@@ -124,7 +128,7 @@ final class SentinelEndpoint {
         throw new ApiException(ApiError.invalidRequest("token request body must be application/x-www-form-urlencoded, not " + media));
       }
       // Any other or absent Content-Type: some clients send none worth trusting; read it as a form.
-      FormParams.parse(body.toString(StandardCharsets.UTF_8))
+      FormParams.parse(Requests.text(ctx))
           .forEach((k, v) -> all.merge(k, v, (a, b) -> {
             List<String> l = new ArrayList<>(a);
             l.addAll(b);

@@ -36,6 +36,7 @@ class GatewayNginxTest {
   static int nginxPort;
   static AppCredentials app;
   static AppCredentials other;
+  static final java.util.concurrent.atomic.AtomicInteger hits = new java.util.concurrent.atomic.AtomicInteger();
   static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @BeforeAll
@@ -51,6 +52,12 @@ class GatewayNginxTest {
       for (String h : new String[] {"X-Gatehouse-Account", "X-Gatehouse-Client-Id", "X-Gatehouse-Lp-Consumer-Id", "X-Gatehouse-Ext-Consumer-Id"}) {
         seen.put(h, ex.getRequestHeaders().getFirst(h));
       }
+      for (String h : new String[] {"Authorization", "X-LP-ON-BEHALF", "LP-On-Behalf"}) {
+        if (ex.getRequestHeaders().containsKey(h)) {
+          seen.put("raw " + h, ex.getRequestHeaders().get(h).toString());
+        }
+      }
+      hits.incrementAndGet();
       seen.put("body", new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
       byte[] b = seen.encode().getBytes(StandardCharsets.UTF_8);
       ex.getResponseHeaders().add("Content-Type", "application/json");
@@ -118,6 +125,59 @@ class GatewayNginxTest {
     assertThat(seen.getString("X-Gatehouse-Lp-Consumer-Id")).isEqualTo(TestServer.claims(consumer).getString("lp_consumer_id"));
     assertThat(seen.getString("X-Gatehouse-Ext-Consumer-Id")).isEqualTo("+1 555 0100 %C3%BC");
     assertThat(seen.getString("body")).contains("ms.PublishEvent");
+    assertThat(seen.fieldNames()).as("raw token headers reach the backend").noneMatch(f -> f.startsWith("raw "));
+  }
+
+  /** A request on a raw socket, so that no client library normalizes the path first. */
+  static String raw(String path, String headers) throws Exception {
+    try (Socket s = new Socket("127.0.0.1", nginxPort)) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + headers + "\r\n").getBytes(StandardCharsets.UTF_8));
+      return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {
+      "/api/account/5313846/../le81823118/messaging/consumer/conversation",
+      "/api/account/5313846/%2e%2e/le81823118/messaging/consumer/conversation",
+      "/api/account/5313846/%2E%2E/le81823118/messaging/consumer/conversation",
+      "/api/account/5313846/..;/le81823118/messaging/consumer/conversation",
+      "/api/account/5313846%2f..%2fle81823118/messaging/consumer/conversation",
+      "/api/account/5313846/.%2e/le81823118/messaging",
+      "/api/account/5313846/./messaging",
+      "/api/account/5313846//messaging",
+      "/api/account/5313846;x=1/messaging",
+      "/api/account/5313846\\..\\le81823118/messaging",
+  })
+  void aUriNotInNormalForm_isRefusedWith40001_andNeverReachesTheBackend(String path) throws Exception {
+    String appJwt = server.appJwt(app);
+    String consumer = server.consumerJws("5313846", appJwt, "someone");
+    int before = hits.get();
+    String r = raw(path, "Authorization: " + appJwt + "\r\nX-LP-ON-BEHALF: " + consumer + "\r\n");
+    assertThat(r).as(path).doesNotStartWith("HTTP/1.1 200");
+    if (r.startsWith("HTTP/1.1 401")) {
+      assertThat(r).contains("\"errorCode\":40001");
+    }
+    assertThat(hits.get()).as("backend hits for " + path).isEqualTo(before);
+  }
+
+  @Test
+  void tokenHeadersGivenTwice_areRefused_andNeverReachTheBackend() throws Exception {
+    String appJwt = server.appJwt(app);
+    String consumer = server.consumerJws("5313846", appJwt, "someone");
+    String otherAppJwt = server.appJwt(other);
+    String otherConsumer = server.consumerJws("le81823118", otherAppJwt, "someone");
+    String path = "/api/account/5313846/messaging/consumer/conversation";
+    int before = hits.get();
+    assertThat(raw(path, "Authorization: " + appJwt + "\r\nX-LP-ON-BEHALF: " + consumer + "\r\nX-LP-ON-BEHALF: " + otherConsumer + "\r\n"))
+        .startsWith("HTTP/1.1 401").contains("\"errorCode\":40103");
+    assertThat(raw(path, "Authorization: " + appJwt + "\r\nX-LP-ON-BEHALF: " + consumer + "\r\nLP-On-Behalf: " + consumer + "\r\n"))
+        .startsWith("HTTP/1.1 401").contains("\"errorCode\":40103");
+    assertThat(raw(path, "Authorization: " + appJwt + "\r\nAuthorization: " + otherAppJwt + "\r\nX-LP-ON-BEHALF: " + consumer + "\r\n"))
+        .startsWith("HTTP/1.1 401").contains("\"errorCode\":40102");
+    assertThat(hits.get()).isEqualTo(before);
+    assertThat(raw(path, "Authorization: " + appJwt + "\r\nX-LP-ON-BEHALF: " + consumer + "\r\n")).startsWith("HTTP/1.1 200");
   }
 
   @Test

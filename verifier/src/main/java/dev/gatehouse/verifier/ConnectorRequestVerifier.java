@@ -158,19 +158,62 @@ public final class ConnectorRequestVerifier {
   }
 
   /**
-   * Verifies a request given a header lookup (which should ignore case, as HTTP does).
+   * Verifies a request given a header lookup (which should ignore case, as HTTP does). A request
+   * with both ConsumerJWS header spellings is refused (40103): which one a backend reads is not ours
+   * to guess.
    *
    * @param accountId the account of the request path, e.g. from {@link #accountFromPath}
    */
   public Verification verify(String accountId, Function<String, String> header) {
-    String onBehalf = null;
-    for (String name : ON_BEHALF_HEADERS) {
-      onBehalf = header.apply(name);
-      if (onBehalf != null) {
-        break;
+    try {
+      String onBehalf = null;
+      for (String name : ON_BEHALF_HEADERS) {
+        String v = header.apply(name);
+        if (v != null) {
+          if (onBehalf != null) {
+            return new Rejection(INVALID_CONSUMER_JWS, "the ConsumerJWS is given in more than one header");
+          }
+          onBehalf = v;
+        }
       }
+      return verify(accountId, header.apply("Authorization"), onBehalf);
+    } catch (RuntimeException | StackOverflowError e) {
+      return unverifiable();
     }
-    return verify(accountId, header.apply("Authorization"), onBehalf);
+  }
+
+  /**
+   * Verifies a request given every value of each header (case-insensitive lookup; an empty list
+   * when absent), refusing a request that carries the AppJWT (40102) or the ConsumerJWS (40103)
+   * more than once: a proxy that verified one copy and forwarded all would let a backend act on
+   * another. Gateways should use this form.
+   */
+  public Verification verifyHeaders(String accountId, Function<String, List<String>> allValues) {
+    try {
+      List<String> auth = allValues.apply("Authorization");
+      if (auth != null && auth.size() > 1) {
+        return new Rejection(INVALID_APP_JWT, "Authorization is given more than once");
+      }
+      String onBehalf = null;
+      int count = 0;
+      for (String name : ON_BEHALF_HEADERS) {
+        List<String> v = allValues.apply(name);
+        if (v != null && !v.isEmpty()) {
+          count += v.size();
+          onBehalf = v.get(0);
+        }
+      }
+      if (count > 1) {
+        return new Rejection(INVALID_CONSUMER_JWS, "the ConsumerJWS is given more than once");
+      }
+      return verify(accountId, auth == null || auth.isEmpty() ? null : auth.get(0), onBehalf);
+    } catch (RuntimeException | StackOverflowError e) {
+      return unverifiable();
+    }
+  }
+
+  private static Rejection unverifiable() {
+    return new Rejection(INVALID_APP_JWT, "the request's tokens could not be read");
   }
 
   /**
@@ -208,6 +251,9 @@ public final class ConnectorRequestVerifier {
       return new Identity(a.account(), a.clientId(), a.scopes(), a.expiresAt(), c.lpConsumerId(), c.extConsumerId());
     } catch (Refused r) {
       return r.rejection;
+    } catch (RuntimeException | StackOverflowError e) {
+      // a key source or a provider that failed: refuse, never throw (parsing itself cannot get here)
+      return unverifiable();
     }
   }
 
@@ -227,6 +273,8 @@ public final class ConnectorRequestVerifier {
       return appClaims(t);
     } catch (Refused r) {
       throw new TokenRejectedException(r.rejection);
+    } catch (RuntimeException | StackOverflowError e) {
+      throw new TokenRejectedException(new Rejection(INVALID_APP_JWT, "AppJWT could not be read"));
     }
   }
 
@@ -244,6 +292,8 @@ public final class ConnectorRequestVerifier {
       return consumerClaims(t);
     } catch (Refused r) {
       throw new TokenRejectedException(r.rejection);
+    } catch (RuntimeException | StackOverflowError e) {
+      throw new TokenRejectedException(new Rejection(INVALID_CONSUMER_JWS, "ConsumerJWS could not be read"));
     }
   }
 
@@ -322,7 +372,8 @@ public final class ConnectorRequestVerifier {
     try {
       jws = CompactJws.parse(token);
     } catch (IllegalArgumentException e) {
-      throw new Refused(code, what + " is not a JWS in compact form");
+      throw new Refused(code, what + " is not a JWS in compact form (three base64url parts separated by dots, each header and"
+          + " payload one JSON object): " + e.getMessage());
     }
     if (!"RS256".equals(jws.alg) && !"ES256".equals(jws.alg)) {
       throw new Refused(code, what + " alg " + printable(jws.alg) + " is not accepted; only RS256");
@@ -401,19 +452,21 @@ public final class ConnectorRequestVerifier {
 
   /** The token from a header value: raw, or after {@code Bearer } (any case); null if absent or empty. */
   static String token(String header) {
-    if (header == null) {
-      return null;
-    }
-    String h = header.trim();
-    if (h.length() >= 6 && h.regionMatches(true, 0, "Bearer", 0, 6) && (h.length() == 6 || h.charAt(6) == ' ')) {
-      h = h.substring(6).trim();
-    }
-    return h.isEmpty() ? null : h;
+    return BearerToken.from(header, true);
   }
 
+  private static final java.util.regex.Pattern ACCOUNT_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
   /**
-   * The account id in a Connector API path such as {@code /api/account/5313846/messaging/consumer/conversation}
-   * (query string ignored), or null.
+   * The account id of a Connector API path such as {@code /api/account/5313846/messaging/consumer/conversation}
+   * (query string ignored), or null when the path has none or is not in normal form.
+   *
+   * <p>A gateway authorizes the account it reads here, and a backend then serves whatever it makes
+   * of the same path. So the path must mean one thing to everyone: it starts with {@code
+   * /api/account/}, the id is 1-64 of {@code A-Z a-z 0-9 _ -}, and nowhere in the path is there a
+   * dot segment ({@code .} or {@code ..}), an empty segment ({@code //}), a backslash, a {@code ;}
+   * parameter, or a percent-encoded dot, slash or backslash ({@code %2e %2f %5c}), nor a control
+   * character or space: forms that some servers normalize into another account's path.
    */
   public static String accountFromPath(String pathOrUri) {
     if (pathOrUri == null) {
@@ -421,14 +474,34 @@ public final class ConnectorRequestVerifier {
     }
     int q = pathOrUri.indexOf('?');
     String p = q < 0 ? pathOrUri : pathOrUri.substring(0, q);
-    int i = p.indexOf("/api/account/");
-    if (i < 0) {
+    if (!p.startsWith("/api/account/") || !isNormalPath(p)) {
       return null;
     }
-    int start = i + "/api/account/".length();
+    int start = "/api/account/".length();
     int end = p.indexOf('/', start);
     String id = end < 0 ? p.substring(start) : p.substring(start, end);
-    return id.isEmpty() ? null : id;
+    return ACCOUNT_ID.matcher(id).matches() ? id : null;
+  }
+
+  private static boolean isNormalPath(String p) {
+    for (int i = 0; i < p.length(); i++) {
+      char c = p.charAt(i);
+      if (c <= ' ' || c >= 0x7F || c == '\\' || c == ';' || c == '#') {
+        return false;
+      }
+      if (c == '%' && i + 2 < p.length()) {
+        String e = p.substring(i + 1, i + 3).toLowerCase(java.util.Locale.ROOT);
+        if (e.equals("2e") || e.equals("2f") || e.equals("5c") || e.equals("25") || e.equals("00")) {
+          return false;
+        }
+      }
+    }
+    for (String segment : p.substring(1).split("/", -1)) {
+      if (segment.equals(".") || segment.equals("..")) {
+        return false;
+      }
+    }
+    return !p.contains("//");
   }
 
   /** The key source in use; for monitoring. */

@@ -7,7 +7,11 @@ import java.util.Map;
  * A strict, small parser for the JSON objects in a JWS header and payload (RFC 8259): members
  * whose values are strings, numbers, booleans or null come back as {@code String}, {@code Long} /
  * {@code Double}, {@code Boolean} or {@link #NULL}; nested objects and arrays are checked and come
- * back as {@link #NESTED}. Duplicate member names are refused (RFC 7519 §4). It exists because a
+ * back as {@link #NESTED}. Duplicate member names are refused (RFC 7519 §4), and so are nesting
+ * deeper than {@value #MAX_DEPTH} levels, numbers outside the RFC 8259 §6 grammar, backslash-u
+ * escapes that are not four hex digits, and strings holding a lone surrogate (§8.2): what is not
+ * refused has one meaning. The parser recurses at most {@value #MAX_DEPTH} deep, so no input can
+ * exhaust the stack. It exists because a
  * general JSON library cost as much per token as the RSA check of a cold token with a fast
  * provider; it is used only on data that is then signature-checked.
  *
@@ -16,9 +20,12 @@ import java.util.Map;
 final class FlatJson {
   static final Object NESTED = new Object();
   static final Object NULL = new Object();
+  /** Objects and arrays nested deeper than this are refused. */
+  static final int MAX_DEPTH = 16;
 
   private final String s;
   private int i;
+  private int depth;
 
   private FlatJson(String s) {
     this.s = s;
@@ -36,12 +43,20 @@ final class FlatJson {
     return m;
   }
 
+  private void enter() {
+    if (++depth > MAX_DEPTH) {
+      throw new IllegalArgumentException("JSON nested deeper than " + MAX_DEPTH + " levels");
+    }
+  }
+
   private Map<String, Object> object(boolean keep) {
     expect('{');
+    enter();
     Map<String, Object> m = keep ? new HashMap<>(16) : null;
     ws();
     if (peek() == '}') {
       i++;
+      depth--;
       return m;
     }
     while (true) {
@@ -57,6 +72,7 @@ final class FlatJson {
       ws();
       char c = next();
       if (c == '}') {
+        depth--;
         return m;
       }
       if (c != ',') {
@@ -92,9 +108,11 @@ final class FlatJson {
 
   private void array() {
     expect('[');
+    enter();
     ws();
     if (peek() == ']') {
       i++;
+      depth--;
       return;
     }
     while (true) {
@@ -103,6 +121,7 @@ final class FlatJson {
       ws();
       char c = next();
       if (c == ']') {
+        depth--;
         return;
       }
       if (c != ',') {
@@ -118,7 +137,11 @@ final class FlatJson {
     while (true) {
       char c = next();
       if (c == '"') {
-        return b == null ? s.substring(start, i - 1) : b.toString();
+        String out = b == null ? s.substring(start, i - 1) : b.toString();
+        if (b != null) {
+          requireScalarValues(out);
+        }
+        return out;
       }
       if (c < 0x20) {
         throw new IllegalArgumentException("control character in a string");
@@ -139,7 +162,15 @@ final class FlatJson {
             if (i + 4 > s.length()) {
               throw new IllegalArgumentException("short \\u escape");
             }
-            b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+            int u = 0;
+            for (int k = 0; k < 4; k++) {
+              int d = Character.digit(s.charAt(i + k), 16);
+              if (d < 0 || s.charAt(i + k) > 'f') {
+                throw new IllegalArgumentException("\\u escape is not four hex digits");
+              }
+              u = u * 16 + d;
+            }
+            b.append((char) u);
             i += 4;
           }
           default -> throw new IllegalArgumentException("bad escape \\" + e);
@@ -150,31 +181,63 @@ final class FlatJson {
     }
   }
 
+  /** RFC 8259 §6: {@code -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?}. */
   private Object number() {
     int start = i;
-    if (peek() == '-') {
+    if (i < s.length() && s.charAt(i) == '-') {
       i++;
     }
-    boolean fraction = false;
-    while (i < s.length()) {
-      char c = s.charAt(i);
-      if (c >= '0' && c <= '9') {
+    if (i < s.length() && s.charAt(i) == '0') {
+      i++;
+    } else if (digits() == 0) {
+      throw new IllegalArgumentException("expected a value at " + start);
+    }
+    boolean integer = true;
+    if (i < s.length() && s.charAt(i) == '.') {
+      i++;
+      integer = false;
+      if (digits() == 0) {
+        throw new IllegalArgumentException("no digits after the decimal point at " + i);
+      }
+    }
+    if (i < s.length() && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+      i++;
+      integer = false;
+      if (i < s.length() && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
         i++;
-      } else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-        fraction = true;
-        i++;
-      } else {
-        break;
+      }
+      if (digits() == 0) {
+        throw new IllegalArgumentException("no digits in the exponent at " + i);
       }
     }
     String t = s.substring(start, i);
-    if (t.isEmpty() || t.equals("-")) {
-      throw new IllegalArgumentException("expected a value at " + start);
+    if (integer && t.length() <= 18) {
+      return Long.parseLong(t);
     }
-    try {
-      return fraction ? (Object) Double.parseDouble(t) : (Object) Long.parseLong(t);
-    } catch (NumberFormatException e) {
-      return Double.parseDouble(t); // too long for a long, or malformed: let it throw then
+    double d = Double.parseDouble(t);
+    if (Double.isInfinite(d)) {
+      throw new IllegalArgumentException("number out of range at " + start);
+    }
+    return d;
+  }
+
+  private int digits() {
+    int from = i;
+    while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+      i++;
+    }
+    return i - from;
+  }
+
+  /** Refuses a lone surrogate, which no UTF-8 text can hold (RFC 8259 §8.2). */
+  static void requireScalarValues(String v) {
+    for (int k = 0; k < v.length(); k++) {
+      char c = v.charAt(k);
+      if (Character.isHighSurrogate(c) && k + 1 < v.length() && Character.isLowSurrogate(v.charAt(k + 1))) {
+        k++;
+      } else if (Character.isSurrogate(c)) {
+        throw new IllegalArgumentException("string holds a lone surrogate");
+      }
     }
   }
 

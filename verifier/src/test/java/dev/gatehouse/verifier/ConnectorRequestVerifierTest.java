@@ -223,7 +223,26 @@ class ConnectorRequestVerifierTest {
   @Test
   void accountFromPath_readsTheConnectorApiPath() {
     assertThat(ConnectorRequestVerifier.accountFromPath("/api/account/5313846/messaging/consumer/conversation?v=3")).isEqualTo("5313846");
-    assertThat(ConnectorRequestVerifier.accountFromPath("/gateway/authorize/api/account/le81823118/messaging/consumer/conversation/send")).isEqualTo("le81823118");
+    assertThat(ConnectorRequestVerifier.accountFromPath("/api/account/le81823118/messaging/consumer/conversation/send")).isEqualTo("le81823118");
+    assertThat(ConnectorRequestVerifier.accountFromPath("/api/account/le81823118")).isEqualTo("le81823118");
+    // not the start of the path, or not in normal form: no account, so 40001
+    for (String bad : new String[] {
+        "/gateway/authorize/api/account/le81823118/messaging",
+        "/api/account/5313846/../le81823118/messaging",
+        "/api/account/5313846/%2e%2e/le81823118/messaging",
+        "/api/account/5313846/%2E./le81823118/messaging",
+        "/api/account/5313846/..;/le81823118/messaging",
+        "/api/account/5313846%2f..%2fle81823118/messaging",
+        "/api/account/5313846%5c..%5cle81823118/messaging",
+        "/api/account/5313846\\..\\le81823118/messaging",
+        "/api/account/5313846//messaging",
+        "/api/account/5313846/./messaging",
+        "/api/account/5313846;x/messaging",
+        "/api/account/53138%346/messaging",
+        "/api/account/5313846 /messaging",
+        "/api/account/" + "1".repeat(65) + "/messaging"}) {
+      assertThat(ConnectorRequestVerifier.accountFromPath(bad)).as(bad).isNull();
+    }
     assertThat(ConnectorRequestVerifier.accountFromPath("/api/account/")).isNull();
     assertThat(ConnectorRequestVerifier.accountFromPath("/health")).isNull();
     assertThat(ConnectorRequestVerifier.accountFromPath(null)).isNull();
