@@ -180,7 +180,9 @@ public final class Gatehouse implements AutoCloseable {
       Path certFile = null;
       if (cfg.tlsCert != null) {
         certFile = cfg.tlsCert;
-        opts.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(cfg.tlsCert.toString()).setKeyPath(cfg.tlsKey.toString()));
+        PemKeyCertOptions pem = new PemKeyCertOptions().setCertPath(cfg.tlsCert.toString()).setKeyPath(cfg.tlsKey.toString());
+        checkTlsPair(vertx, pem, cfg.tlsCert, cfg.tlsKey);
+        opts.setSsl(true).setKeyCertOptions(pem);
       } else if (cfg.tlsSelfSigned) {
         String h = hostOnly(cfg.publicHost != null ? cfg.publicHost : publicName(cfg.host));
         SelfSignedCertificate.PemFiles pem = SelfSignedCertificate.ensure(data.path(), h, cfg.clock);
@@ -281,6 +283,49 @@ public final class Gatehouse implements AutoCloseable {
     } catch (RuntimeException | Error e) {
       cleanup(vertxF, db, sync);
       throw e;
+    }
+  }
+
+  /**
+   * Refuses to start with a TLS key that is not the certificate's: otherwise the server would say
+   * "ready" and then fail every handshake. Signs a challenge with the key and verifies it with the
+   * certificate's public key.
+   */
+  private static void checkTlsPair(Vertx vertx, PemKeyCertOptions pem, Path cert, Path key) {
+    String both = "--tls-cert " + cert + " and --tls-key " + key;
+    try {
+      javax.net.ssl.KeyManagerFactory kmf = pem.getKeyManagerFactory(vertx);
+      javax.net.ssl.X509KeyManager km = (javax.net.ssl.X509KeyManager) kmf.getKeyManagers()[0];
+      String alias = null;
+      for (String type : new String[] {"RSA", "EC"}) {
+        String[] a = km.getServerAliases(type, null);
+        if (a != null && a.length > 0) {
+          alias = a[0];
+          break;
+        }
+      }
+      java.security.cert.X509Certificate[] chain = alias == null ? null : km.getCertificateChain(alias);
+      java.security.PrivateKey priv = alias == null ? null : km.getPrivateKey(alias);
+      if (chain == null || chain.length == 0 || priv == null) {
+        throw new IllegalArgumentException(both + ": no certificate with its private key could be read from them");
+      }
+      String alg = priv.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+      byte[] challenge = new byte[32];
+      new java.security.SecureRandom().nextBytes(challenge);
+      java.security.Signature s = java.security.Signature.getInstance(alg);
+      s.initSign(priv);
+      s.update(challenge);
+      byte[] sig = s.sign();
+      java.security.Signature v = java.security.Signature.getInstance(alg);
+      v.initVerify(chain[0].getPublicKey());
+      v.update(challenge);
+      if (!v.verify(sig)) {
+        throw new IllegalArgumentException(both + " do not match: the key is not the certificate's private key");
+      }
+    } catch (IllegalArgumentException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalArgumentException(both + " do not match or cannot be read: " + e.getMessage(), e);
     }
   }
 

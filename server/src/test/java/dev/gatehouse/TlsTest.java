@@ -73,4 +73,66 @@ class TlsTest {
       assertThat(r.statusCode()).isEqualTo(200);
     }
   }
+
+  @Test
+  void selfSigned_isValidDer_anEndEntity_namingLocalhostAndLoopback_andOpensslAndCurlAccept() throws Exception {
+    try (TestServer server = TestServer.start(b -> b.tlsSelfSigned(true).publicHost("gatehouse.example"))) {
+      Path cert = server.gatehouse().tlsCertificate();
+      X509Certificate x;
+      try (InputStream in = Files.newInputStream(cert)) {
+        x = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+      }
+      assertThat(x.getBasicConstraints()).as("not a CA").isEqualTo(-1);
+      boolean[] ku = x.getKeyUsage();
+      assertThat(ku[0]).as("digitalSignature").isTrue();
+      assertThat(ku[2]).as("keyEncipherment").isTrue();
+      assertThat(ku[5]).as("keyCertSign").isFalse();
+      assertThat(x.getSubjectAlternativeNames().stream().map(l -> String.valueOf(l.get(1))).toList())
+          .contains("gatehouse.example", "localhost", "127.0.0.1").anyMatch(n -> n.equals("0:0:0:0:0:0:0:1") || n.equals("::1"));
+      // openssl's strict DER reader: the old keyUsage (03 02 05 A4) failed here
+      Process p = new ProcessBuilder("openssl", "x509", "-in", cert.toString(), "-noout", "-text").redirectErrorStream(true).start();
+      String text = new String(p.getInputStream().readAllBytes());
+      assertThat(p.waitFor()).as(text).isZero();
+      assertThat(text).contains("CA:FALSE").contains("Digital Signature, Key Encipherment").contains("DNS:localhost").contains("IP Address:127.0.0.1")
+          .doesNotContain("Unable").doesNotContain("error");
+      Process curl = new ProcessBuilder("curl", "-sS", "--cacert", cert.toString(), "https://localhost:" + server.gatehouse().port() + "/health/live")
+          .redirectErrorStream(true).start();
+      String out = new String(curl.getInputStream().readAllBytes());
+      assertThat(curl.waitFor()).as(out).isZero();
+      assertThat(out).contains("live");
+    }
+  }
+
+  @Test
+  void selfSigned_isRenewed_whenWithin30DaysOfExpiry() throws Exception {
+    try (TestServer server = TestServer.start(b -> b.tlsSelfSigned(true))) {
+      Path cert = server.gatehouse().tlsCertificate();
+      String first = Files.readString(cert);
+      server.clock.advance(java.time.Duration.ofDays(300));
+      server.restart();
+      assertThat(Files.readString(cert)).as("still 65 days left: kept").isEqualTo(first);
+      server.clock.advance(java.time.Duration.ofDays(40));
+      server.restart();
+      assertThat(Files.readString(cert)).as("25 days left: renewed").isNotEqualTo(first);
+    }
+  }
+
+  @Test
+  void aKeyThatIsNotTheCertificates_isRefusedAtStart_namingBothFiles() throws Exception {
+    Path a;
+    Path bKey;
+    try (TestServer one = TestServer.start(b -> b.tlsSelfSigned(true)); TestServer two = TestServer.start(b -> b.tlsSelfSigned(true))) {
+      a = one.gatehouse().tlsCertificate();
+      bKey = two.dataDir.resolve("tls-key.pem");
+    }
+    Path certCopy = Files.createTempFile("cert", ".pem");
+    Files.copy(a, certCopy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Path keyCopy = Files.createTempFile("key", ".pem");
+    Files.copy(bKey, keyCopy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    try (ServeProcess p = ServeProcess.launch(Files.createTempDirectory("gh-tls").resolve("data"), java.util.List.of(), java.util.Map.of(),
+        "--tls-cert", certCopy.toString(), "--tls-key", keyCopy.toString())) {
+      assertThat(p.waitFor(60)).isNotZero();
+      assertThat(p.output()).contains(certCopy.toString()).contains(keyCopy.toString()).contains("do not match").doesNotContain("ready on");
+    }
+  }
 }

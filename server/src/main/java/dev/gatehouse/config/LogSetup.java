@@ -25,7 +25,9 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     }
     PatternLayoutEncoder enc = new PatternLayoutEncoder();
     enc.setContext(ctx);
-    enc.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level [%thread] %logger{0} - %msg%n");
+    // every logged value is escaped: a CR or LF inside a message (say, in a path a client sent)
+    // cannot start a forged log line (%enc{...}{CRLF} is log4j's; logback's %replace does it here)
+    enc.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level [%thread] %logger{0} - %replace(%msg){'[\\r\\n]', '\\\\n'}%n");
     enc.start();
     ConsoleAppender<ILoggingEvent> out = new ConsoleAppender<>();
     out.setContext(ctx);

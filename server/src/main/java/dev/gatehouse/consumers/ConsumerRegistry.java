@@ -24,7 +24,11 @@ import org.slf4j.LoggerFactory;
  * every 200 ms or 1,000 records, and once more on {@link #close()}. A consumer seen again within a
  * minute is not queued again, so {@code last_seen} is exact to a minute. While the store fails, the
  * writer keeps its batch and retries (nothing is lost while the node stays up); when the queue is
- * full, new sightings are dropped and counted. What a crash can lose: the sightings queued since
+ * full, new sightings are dropped and counted. A record the store refuses for good (a data error,
+ * not an outage) is set aside and counted ({@code gatehouse_consumer_records_rejected_total}), its
+ * lp id logged, never its external id, and the rest of its batch is written: one bad row cannot
+ * jam the writer. {@link #flush()} keeps what it could not write for the next try; it never
+ * discards. What a crash can lose: the sightings queued since
  * the last flush. The {@code lp_consumer_id} never changes, and the record is written again the
  * next time the consumer is issued a token. Revocations are read once at start and written
  * through; the check on the hot path is one set lookup.
@@ -43,6 +47,9 @@ public final class ConsumerRegistry implements AutoCloseable {
   private final Set<String> revoked = ConcurrentHashMap.newKeySet();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong written = new AtomicLong();
+  private final AtomicLong rejected = new AtomicLong();
+  /** Taken off the queue, not yet written; guarded by this. */
+  private final List<ConsumerRecord> pending = new ArrayList<>(BATCH);
   private final Thread writer;
   private volatile boolean closing;
 
@@ -89,40 +96,97 @@ public final class ConsumerRegistry implements AutoCloseable {
     return !revoked.isEmpty() && revoked.contains(key(accountId, lpConsumerId));
   }
 
-  /** Writes everything queued so far; blocks on the store. */
+  /**
+   * Writes everything queued so far; blocks on the store.
+   *
+   * @throws dev.gatehouse.store.StoreException (or another runtime exception) when the store fails;
+   *     what was not written stays for the next try
+   */
   public synchronized void flush() {
-    List<ConsumerRecord> batch = new ArrayList<>(BATCH);
-    while (queue.drainTo(batch, BATCH) > 0) {
-      repository.recordAll(batch);
-      written.addAndGet(batch.size());
-      batch.clear();
+    while (writeBatch()) {
+      // until the queue is empty
     }
   }
 
+  /**
+   * Writes the pending batch, topped up from the queue. @return whether anything was written
+   * (false: nothing was waiting)
+   */
+  private synchronized boolean writeBatch() {
+    if (pending.size() < BATCH) {
+      queue.drainTo(pending, BATCH - pending.size());
+    }
+    if (pending.isEmpty()) {
+      return false;
+    }
+    try {
+      repository.recordAll(pending);
+      written.addAndGet(pending.size());
+    } catch (RuntimeException e) {
+      if (!isPermanent(e)) {
+        throw e; // the store is down: keep the batch
+      }
+      writeOneByOne();
+    }
+    pending.clear();
+    return true;
+  }
+
+  /** After a batch failed for a reason other than an outage: each record alone, setting aside the ones refused. */
+  private void writeOneByOne() {
+    for (ConsumerRecord r : pending) {
+      try {
+        repository.recordAll(List.of(r));
+        written.incrementAndGet();
+      } catch (RuntimeException e) {
+        if (!isPermanent(e)) {
+          throw e;
+        }
+        rejected.incrementAndGet();
+        LOG.error("the store refused the record of consumer {} on account {} ({}); set aside, it is written again at its next token",
+            r.lpConsumerId(), r.accountId(), e.getMessage());
+      }
+    }
+  }
+
+  /** A data or constraint error (SQLSTATE class 22 or 23), which trying again will not mend. */
+  static boolean isPermanent(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+          && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
+  }
+
   private void drainLoop() {
-    List<ConsumerRecord> batch = new ArrayList<>(BATCH);
     long backoffMs = 100;
     while (!closing) {
       try {
-        if (batch.isEmpty()) {
+        boolean idle;
+        synchronized (this) {
+          idle = pending.isEmpty() && queue.isEmpty();
+        }
+        if (idle) {
           ConsumerRecord first = queue.poll(200, TimeUnit.MILLISECONDS);
           if (first == null) {
             continue;
           }
-          batch.add(first);
-          queue.drainTo(batch, BATCH - 1);
+          synchronized (this) {
+            pending.add(first);
+          }
         }
-        synchronized (this) {
-          repository.recordAll(batch);
-        }
-        written.addAndGet(batch.size());
-        batch.clear();
+        writeBatch();
         backoffMs = 100;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       } catch (RuntimeException e) { // store down: keep the batch, try again later
-        LOG.warn("writing {} consumer records failed ({}); retrying in {} ms", batch.size(), e.getMessage(), backoffMs);
+        LOG.warn("writing {} consumer records failed ({}); retrying in {} ms", pending.size(), e.getMessage(), backoffMs);
         try {
           Thread.sleep(backoffMs);
         } catch (InterruptedException ie) {
@@ -132,11 +196,7 @@ public final class ConsumerRegistry implements AutoCloseable {
         backoffMs = Math.min(backoffMs * 2, 5_000);
       }
     }
-    queue.drainTo(batch);
-    if (!batch.isEmpty()) {
-      repository.recordAll(batch);
-      written.addAndGet(batch.size());
-    }
+    flush();
   }
 
   public Optional<ConsumerRecord> find(String accountId, String lpConsumerId) {
@@ -180,6 +240,11 @@ public final class ConsumerRegistry implements AutoCloseable {
 
   public long dropped() {
     return dropped.get();
+  }
+
+  /** Records the store refused for good and that were set aside. */
+  public long rejected() {
+    return rejected.get();
   }
 
   public long written() {

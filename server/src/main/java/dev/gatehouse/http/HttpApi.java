@@ -151,6 +151,8 @@ public final class HttpApi {
         .description("Consumer records waiting for the store").register(reg);
     io.micrometer.core.instrument.FunctionCounter.builder("gatehouse.consumer.records.written", p.consumers(), c -> c.written())
         .description("Consumer records written to the store").register(reg);
+    io.micrometer.core.instrument.FunctionCounter.builder("gatehouse.consumer.records.rejected", p.consumers(), c -> c.rejected())
+        .description("Consumer records the store refused for good (data errors), set aside").register(reg);
     io.micrometer.core.instrument.FunctionCounter.builder("gatehouse.consumer.records.dropped", p.consumers(), c -> c.dropped())
         .description("Consumer records dropped because the queue was full").register(reg);
     io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics.monitor(reg, p.appTokenVerifier().cache(), "verified_app_jwt");

@@ -27,13 +27,17 @@ import java.util.regex.Pattern;
  * this certificate. The DER is written directly from the RFC 5280 §4.1 structure: the JDK has no
  * public certificate builder, and this needs no extra dependency.
  *
- * <p>The certificate carries the host as subject CN and as subjectAltName (DNS or IP),
- * basicConstraints CA:TRUE (so it can be its own trust anchor, as {@code openssl req -x509} does),
- * keyUsage and extendedKeyUsage serverAuth.
+ * <p>The certificate carries the host as subject CN; subjectAltName names it and {@code
+ * localhost}, {@code 127.0.0.1} and {@code ::1}; it is an end-entity certificate (basicConstraints
+ * CA:FALSE, keyUsage digitalSignature and keyEncipherment, extendedKeyUsage serverAuth), valid for
+ * {@value #DAYS} days and made anew by {@link #ensure} when fewer than {@value #RENEW_DAYS} are left.
  */
 public final class SelfSignedCertificate {
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
   private static final DateTimeFormatter UTC_TIME = DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  static final int DAYS = 365;
+  static final int RENEW_DAYS = 30;
 
   private SelfSignedCertificate() {}
 
@@ -49,7 +53,7 @@ public final class SelfSignedCertificate {
     Path key = dir.resolve("tls-key.pem");
     Path hostFile = dir.resolve("tls-host");
     if (Files.exists(cert) && Files.exists(key) && Files.exists(hostFile)
-        && Files.readString(hostFile).trim().equals(host)) {
+        && Files.readString(hostFile).trim().equals(host) && !expiresSoon(cert, clock.instant())) {
       return new PemFiles(cert, key);
     }
     KeyPair pair;
@@ -68,20 +72,37 @@ public final class SelfSignedCertificate {
     return new PemFiles(cert, key);
   }
 
+  /** Whether the certificate in the file ends within {@value #RENEW_DAYS} days (or cannot be read). */
+  static boolean expiresSoon(Path cert, Instant now) {
+    try (var in = Files.newInputStream(cert)) {
+      var x = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+      return x.getNotAfter().toInstant().isBefore(now.plus(Duration.ofDays(RENEW_DAYS)));
+    } catch (IOException | GeneralSecurityException e) {
+      return true;
+    }
+  }
+
+  private static byte[] altName(String name) throws IOException {
+    return isIp(name) ? tlv(0x87, InetAddress.getByName(name).getAddress()) : tlv(0x82, name.getBytes(StandardCharsets.US_ASCII));
+  }
+
   static byte[] certificate(KeyPair pair, String host, Instant now) throws GeneralSecurityException, IOException {
     byte[] sha256WithRsa = seq(oid("1.2.840.113549.1.1.11"), new byte[] {0x05, 0x00});
     byte[] name = seq(set(seq(oid("2.5.4.3"), tlv(0x0C, host.getBytes(StandardCharsets.UTF_8)))));
     byte[] validity = seq(
         tlv(0x17, UTC_TIME.format(now.minus(Duration.ofHours(1))).getBytes(StandardCharsets.US_ASCII)),
-        tlv(0x17, UTC_TIME.format(now.plus(Duration.ofDays(365))).getBytes(StandardCharsets.US_ASCII)));
-    byte[] san = isIp(host)
-        ? tlv(0x87, InetAddress.getByName(host).getAddress())
-        : tlv(0x82, host.getBytes(StandardCharsets.US_ASCII));
+        tlv(0x17, UTC_TIME.format(now.plus(Duration.ofDays(DAYS))).getBytes(StandardCharsets.US_ASCII)));
+    java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>(java.util.List.of(host, "localhost", "127.0.0.1", "::1"));
+    ByteArrayOutputStream sans = new ByteArrayOutputStream();
+    for (String n : names) {
+      sans.write(altName(n));
+    }
     byte[] extensions = tlv(0xA3, seq(
-        extension("2.5.29.19", true, seq(new byte[] {0x01, 0x01, (byte) 0xFF})),           // basicConstraints CA:TRUE
-        extension("2.5.29.15", true, tlv(0x03, new byte[] {0x05, (byte) 0xA4})),          // keyUsage dS, kE, kCS
+        extension("2.5.29.19", true, seq()),                                                // basicConstraints: not a CA
+        // keyUsage digitalSignature (bit 0) and keyEncipherment (bit 2): 0b10100000, the 5 low bits unused (DER: X.690 §11.2.2)
+        extension("2.5.29.15", true, tlv(0x03, new byte[] {0x05, (byte) 0xA0})),
         extension("2.5.29.37", false, seq(oid("1.3.6.1.5.5.7.3.1"))),                     // extKeyUsage serverAuth
-        extension("2.5.29.17", false, seq(san))));                                          // subjectAltName
+        extension("2.5.29.17", false, seq(sans.toByteArray()))));                           // subjectAltName
     byte[] serial = tlv(0x02, new BigInteger(64, new SecureRandom()).setBit(62).toByteArray());
     byte[] tbs = seq(
         tlv(0xA0, tlv(0x02, new byte[] {2})),

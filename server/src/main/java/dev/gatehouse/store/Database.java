@@ -62,6 +62,9 @@ public final class Database implements AutoCloseable {
       throw new StoreException("--db must be postgresql://HOST:PORT/DB?user=... (or a jdbc:postgresql: or jdbc:h2: URL); '"
           + scheme.replaceAll("[^\\x20-\\x7E]", "?") + "' is not supported", null);
     }
+    if (jdbc.startsWith("jdbc:postgresql://")) {
+      jdbc = userInfoAsParameters(jdbc);
+    }
     if (jdbc.startsWith("jdbc:postgresql:")) {
       // fail rather than hang when the database host stops answering: admin calls then get a 503
       // within seconds and the token endpoints, which never wait on the store, are not affected
@@ -69,8 +72,44 @@ public final class Database implements AutoCloseable {
       jdbc = withDefault(jdbc, "socketTimeout", "30");
       jdbc = withDefault(jdbc, "ApplicationName", "gatehouse");
     }
-    String shown = jdbc.replaceAll("(?i)(password=)[^&;]*", "$1***");
-    return open(jdbc, null, null, shown, 8);
+    return open(jdbc, null, null, redact(jdbc), 8);
+  }
+
+  /**
+   * A database URL as it may be shown: the password in every form it can take ({@code
+   * password=...} in the query or properties, {@code user:password@} before the host) replaced by
+   * {@code ***}.
+   */
+  public static String redact(String url) {
+    if (url == null) {
+      return null;
+    }
+    return url.replaceAll("(?i)(password|pass|pwd)=[^&;]*", "$1=***")
+        .replaceAll("(//[^/@:?#]*):[^/@?#]*@", "$1:***@")
+        .replaceAll("(^|[\\s(\"'])([^\\s/@:?#\"']+):[^\\s/@?#\"']+@", "$1$2:***@");
+  }
+
+  /**
+   * {@code jdbc:postgresql://user:pass@host/db} as the driver takes it, {@code
+   * jdbc:postgresql://host/db?user=user&password=pass} (the driver reads no user info before the host).
+   */
+  static String userInfoAsParameters(String jdbc) {
+    String prefix = "jdbc:postgresql://";
+    int hostEnd = jdbc.indexOf('/', prefix.length());
+    String authority = jdbc.substring(prefix.length(), hostEnd < 0 ? jdbc.length() : hostEnd);
+    int at = authority.lastIndexOf('@');
+    if (at < 0) {
+      return jdbc;
+    }
+    String info = authority.substring(0, at);
+    String rest = prefix + authority.substring(at + 1) + (hostEnd < 0 ? "" : jdbc.substring(hostEnd));
+    int colon = info.indexOf(':');
+    String user = colon < 0 ? info : info.substring(0, colon);
+    rest = withDefault(rest, "user", user);
+    if (colon >= 0) {
+      rest = withDefault(rest, "password", info.substring(colon + 1));
+    }
+    return rest;
   }
 
   private static String withDefault(String url, String param, String value) {
@@ -98,13 +137,13 @@ public final class Database implements AutoCloseable {
     } catch (RuntimeException e) {
       String why = rootMessage(e);
       String hint = why != null && why.contains("locked") ? " (is another gatehouse using this data folder?)" : "";
-      throw new StoreException("cannot open the store " + description + ": " + why + hint, e);
+      throw new StoreException("cannot open the store " + description + ": " + redact(why) + hint, e);
     }
     try {
       Migrations.migrate(ds);
     } catch (RuntimeException e) {
       ds.close();
-      throw new StoreException("cannot migrate the store " + description + ": " + rootMessage(e), e);
+      throw new StoreException("cannot migrate the store " + description + ": " + redact(rootMessage(e)), e);
     }
     String schema = null;
     if (url.startsWith("jdbc:postgresql:")) {

@@ -27,7 +27,13 @@ public final class JdbcConsumerRepository implements ConsumerRepository {
   }
 
   @Override
-  public void recordAll(List<ConsumerRecord> sightings) {
+  public void recordAll(List<ConsumerRecord> all) {
+    // an erased consumer stays erased: a sighting queued before the erasure (here or on another
+    // node) must not write its external id back
+    List<ConsumerRecord> sightings = withoutErased(all);
+    if (sightings.isEmpty()) {
+      return;
+    }
     if (db.isPostgres()) {
       upsertAll(sightings);
       return;
@@ -70,10 +76,26 @@ public final class JdbcConsumerRepository implements ConsumerRepository {
       }
       c.commit();
     } catch (SQLException e) {
-      throw new StoreException("writing consumer records failed: " + e.getMessage(), e);
+      // the driver's message may quote a value, and values here are personal data: say only what kind of error
+      throw new StoreException("writing consumer records failed: SQLSTATE " + e.getSQLState() + " (" + e.getClass().getSimpleName() + ")", e);
     } finally {
       db.record(true, System.nanoTime() - start);
     }
+  }
+
+  private List<ConsumerRecord> withoutErased(List<ConsumerRecord> sightings) {
+    java.util.Set<String> erased = new java.util.HashSet<>(jdbc.query(
+        "SELECT account_id, lp_consumer_id FROM consumer_revocations WHERE erased_at IS NOT NULL", ps -> {}, rs -> rs.getString(1) + "/" + rs.getString(2)));
+    if (erased.isEmpty()) {
+      return sightings;
+    }
+    List<ConsumerRecord> keep = new ArrayList<>(sightings.size());
+    for (ConsumerRecord r : sightings) {
+      if (!erased.contains(r.accountId() + "/" + r.lpConsumerId())) {
+        keep.add(r);
+      }
+    }
+    return keep;
   }
 
   private static final String INSERT =
@@ -119,7 +141,8 @@ public final class JdbcConsumerRepository implements ConsumerRepository {
       }
       c.commit();
     } catch (SQLException e) {
-      throw new StoreException("writing consumer records failed: " + e.getMessage(), e);
+      // the driver's message may quote a value, and values here are personal data: say only what kind of error
+      throw new StoreException("writing consumer records failed: SQLSTATE " + e.getSQLState() + " (" + e.getClass().getSimpleName() + ")", e);
     } finally {
       db.record(true, System.nanoTime() - start);
     }

