@@ -90,6 +90,44 @@ class DatabaseOutageTest {
     }
   }
 
+  @Test
+  void pastMaxStaleness_theNodeFailsClosed_andReportsNotReady_untilTheStoreIsBack() throws Exception {
+    try (Postgres.Schema schema = Postgres.freshSchema()) {
+      URI direct = URI.create(Postgres.BASE.substring("jdbc:".length()));
+      try (TcpProxy proxy = new TcpProxy(direct.getHost(), direct.getPort())) {
+        String viaProxy = schema.url().replace(direct.getHost() + ":" + direct.getPort(), "127.0.0.1:" + proxy.port());
+        try (TestServer node = TestServer.start(b -> b.db(viaProxy).masterKey(MasterKey.generate().encoded()).maxStalenessSeconds(3))) {
+          AppCredentials app = node.accountWithApp("8002");
+          String appJwt = node.appJwt(app);
+          String consumer = node.consumerJws("8002", appJwt, "someone");
+          assertThat(new JsonObject(node.get("/health/ready").body()).getString("view")).isEqualTo("current");
+
+          proxy.cut();
+          waitFor("the view reported stale", 20, () -> node.get("/health/ready").statusCode() == 503);
+          assertThat(new JsonObject(node.get("/health/ready").body()).getString("view")).isEqualTo("stale");
+          HttpResponse<String> idp = node.consumer("8002", appJwt, "{\"ext_consumer_id\":\"someone\"}");
+          assertThat(idp.statusCode()).as(idp.body()).isEqualTo(503);
+          assertThat(idp.headers().firstValue("Retry-After")).isPresent();
+          assertThat(new JsonObject(idp.body()).getString("error")).isEqualTo("temporarily_unavailable");
+          HttpResponse<String> token = node.post("/sentinel/api/account/8002/app/token?grant_type=client_credentials",
+              "application/x-www-form-urlencoded", "client_id=" + app.clientId() + "&client_secret=" + app.clientSecret(), java.util.Map.of());
+          assertThat(token.statusCode()).isEqualTo(503);
+          HttpResponse<String> gw = node.send(node.request("/gateway/authorize").header("X-Original-URI", "/api/account/8002/messaging")
+              .header("Authorization", appJwt).header("X-LP-ON-BEHALF", consumer).GET());
+          assertThat(gw.statusCode()).isEqualTo(503);
+          HttpResponse<String> intro = node.post("/oauth/introspect", "application/x-www-form-urlencoded", "token=" + appJwt,
+              java.util.Map.of("Authorization", "Bearer " + TestServer.ADMIN_TOKEN));
+          assertThat(intro.statusCode()).isEqualTo(503);
+          assertThat(node.get("/health/live").statusCode()).isEqualTo(200);
+
+          proxy.restore();
+          waitFor("ready again", 20, () -> node.get("/health/ready").statusCode() == 200);
+          assertThat(node.consumer("8002", appJwt, "{\"ext_consumer_id\":\"someone\"}").statusCode()).isEqualTo(201);
+        }
+      }
+    }
+  }
+
   static long count(Postgres.Schema schema, String sql) {
     try {
       return schema.count(sql);
