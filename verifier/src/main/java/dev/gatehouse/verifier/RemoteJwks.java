@@ -26,11 +26,17 @@ import java.util.regex.Pattern;
  *   <li>The set is fetched once at {@link #start()}, then again in the background before the age
  *       its {@code Cache-Control: max-age} allows runs out (at 80% of it), with {@code
  *       If-None-Match} so an unchanged set costs a 304.
- *   <li>A token naming an unknown {@code kid} triggers an immediate refresh, rate-limited to one per
- *       {@code minRefreshInterval}; concurrent callers share that one fetch. This is the only case
- *       where a request waits on the network, bounded by {@code fetchTimeout}.
- *   <li>When the JWKS host is down, the last good set stays in use; the background refresh retries
+ *   <li>A token naming an unknown {@code kid} starts a refresh in the background, at most one per
+ *       {@code minRefreshInterval} and one at a time, and is refused meanwhile: no request ever
+ *       waits on the network. (An issuer that publishes keys before it signs with them, as
+ *       Gatehouse does, is never caught by this.)
+ *   <li>When the JWKS host is down, the last good set stays in use for at most {@code maxKeyAge}
+ *       (default 24 h) after the last successful fetch; after that its keys stop verifying, so a
+ *       retired or compromised key cannot stay trusted for ever. The background refresh retries
  *       with a growing delay.
+ *   <li>Only {@code https} URLs, except on a loopback host or with {@link
+ *       Builder#allowPlainHttp()}; a response body over {@code maxBytes} (default 256 KiB) is a
+ *       failed fetch.
  * </ul>
  *
  * <p>Thread-safe. Close it to stop the background refresh.
@@ -46,7 +52,11 @@ public final class RemoteJwks implements VerificationKeys, AutoCloseable {
   private final Duration defaultMaxAge;
   private final Duration fetchTimeout;
   private final ScheduledExecutorService scheduler;
+  private final java.util.concurrent.Executor onDemand;
   private final ReentrantLock fetching = new ReentrantLock();
+  private final java.util.concurrent.atomic.AtomicBoolean refreshQueued = new java.util.concurrent.atomic.AtomicBoolean();
+  private final Duration maxKeyAge;
+  private final int maxBytes;
 
   private volatile Map<String, PublicKey> keys = Map.of();
   private volatile String etag;
@@ -63,12 +73,22 @@ public final class RemoteJwks implements VerificationKeys, AutoCloseable {
     this.defaultMaxAge = b.defaultMaxAge;
     this.fetchTimeout = b.fetchTimeout;
     this.failureDelay = Duration.ofSeconds(1);
+    this.maxKeyAge = b.maxKeyAge;
+    this.maxBytes = b.maxBytes;
     this.scheduler = b.backgroundRefresh ? Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "gatehouse-jwks-refresh");
       t.setDaemon(true);
       return t;
     }) : null;
+    this.onDemand = b.onDemand != null ? b.onDemand : scheduler != null ? scheduler : ON_DEMAND;
   }
+
+  /** Runs the unknown-kid refreshes of instances without a scheduler of their own. */
+  private static final java.util.concurrent.Executor ON_DEMAND = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "gatehouse-jwks-fetch");
+    t.setDaemon(true);
+    return t;
+  });
 
   public static Builder builder(URI jwksUri) {
     return new Builder(jwksUri);
@@ -83,13 +103,41 @@ public final class RemoteJwks implements VerificationKeys, AutoCloseable {
     private Duration defaultMaxAge = Duration.ofMinutes(5);
     private Duration fetchTimeout = Duration.ofSeconds(5);
     private boolean backgroundRefresh = true;
+    private boolean plainHttp;
+    private Duration maxKeyAge = Duration.ofHours(24);
+    private int maxBytes = 256 * 1024;
+    private java.util.concurrent.Executor onDemand;
 
     private Builder(URI uri) {
-      if (uri == null || !(("https".equals(uri.getScheme())) || "http".equals(uri.getScheme()))) {
-        throw new IllegalArgumentException("JWKS URI must be http or https, got " + uri);
+      if (uri == null || !(("https".equals(uri.getScheme())) || "http".equals(uri.getScheme())) || uri.getHost() == null) {
+        throw new IllegalArgumentException("JWKS URI must be an https URL, got " + uri);
       }
       this.uri = uri;
     }
+
+    /** Allows a plain {@code http} JWKS URL on a host that is not loopback: keys fetched so can be forged on the way. */
+    public Builder allowPlainHttp() { this.plainHttp = true; return this; }
+    /**
+     * How long keys stay usable after the last successful fetch while refreshing fails. Default
+     * 24 h; past it every token is refused until a fetch succeeds.
+     */
+    public Builder maxKeyAge(Duration d) {
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException("maxKeyAge must be positive, got " + d);
+      }
+      this.maxKeyAge = d;
+      return this;
+    }
+    /** Largest JWKS body accepted, in bytes. Default 262,144. */
+    public Builder maxBytes(int n) {
+      if (n < 1024) {
+        throw new IllegalArgumentException("maxBytes must be at least 1024, got " + n);
+      }
+      this.maxBytes = n;
+      return this;
+    }
+    /** Where unknown-kid refreshes run; default a background thread. Tests may pass {@code Runnable::run}. */
+    public Builder refreshExecutor(java.util.concurrent.Executor e) { this.onDemand = e; return this; }
 
     public Builder httpClient(HttpClient c) { this.http = c; return this; }
     public Builder clock(Clock c) { this.clock = c; return this; }
@@ -103,10 +151,19 @@ public final class RemoteJwks implements VerificationKeys, AutoCloseable {
 
     /** Builds and {@linkplain RemoteJwks#start() starts} it. */
     public RemoteJwks build() {
+      if ("http".equals(uri.getScheme()) && !plainHttp && !isLoopback(uri.getHost())) {
+        throw new IllegalArgumentException("JWKS URI " + uri + " is plain http: keys fetched so can be replaced on the way;"
+            + " use https, or allowPlainHttp() if the network is yours");
+      }
       RemoteJwks r = new RemoteJwks(this);
       r.start();
       return r;
     }
+  }
+
+  private static boolean isLoopback(String host) {
+    String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    return h.equalsIgnoreCase("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1");
   }
 
   /** Fetches the set once (failure is not fatal: the first unknown kid retries) and schedules refreshes. */
@@ -139,19 +196,26 @@ public final class RemoteJwks implements VerificationKeys, AutoCloseable {
       if (tag != null && !keys.isEmpty()) {
         rb.header("If-None-Match", tag);
       }
-      HttpResponse<String> r = http.send(rb.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<java.io.InputStream> r = http.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
       Duration maxAge = maxAge(r);
+      byte[] body;
+      try (java.io.InputStream in = r.body()) {
+        body = in.readNBytes(maxBytes + 1);
+      }
       if (r.statusCode() == 304) {
         return succeeded(maxAge);
       }
       if (r.statusCode() != 200) {
         return failed("JWKS " + uri + " answered " + r.statusCode());
       }
-      Map<String, PublicKey> fresh = StaticKeys.usableKeys(JWKSet.parse(r.body()));
+      if (body.length > maxBytes) {
+        return failed("JWKS " + uri + " is larger than " + maxBytes + " bytes");
+      }
+      Map<String, PublicKey> fresh = StaticKeys.usableKeys(JWKSet.parse(new String(body, java.nio.charset.StandardCharsets.UTF_8)));
       keys = fresh;
       etag = r.headers().firstValue("ETag").orElse(null);
       return succeeded(maxAge);
-    } catch (IOException | ParseException e) {
+    } catch (IOException | ParseException | RuntimeException e) {
       return failed("JWKS " + uri + " unavailable: " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -177,6 +241,9 @@ public final class RemoteJwks implements VerificationKeys, AutoCloseable {
   }
 
   private Duration maxAge(HttpResponse<?> r) {
+    if (r.statusCode() != 200 && r.statusCode() != 304) {
+      return defaultMaxAge;
+    }
     String cc = r.headers().firstValue("Cache-Control").orElse("");
     Matcher m = MAX_AGE.matcher(cc);
     if (m.find()) {
@@ -189,30 +256,39 @@ public final class RemoteJwks implements VerificationKeys, AutoCloseable {
     return defaultMaxAge;
   }
 
+  /** Whether the keys held may still be used: fetched successfully within {@code maxKeyAge}. */
+  private boolean trusted() {
+    Instant last = lastSuccess;
+    return last != null && !clock.instant().isAfter(last.plus(maxKeyAge));
+  }
+
   private PublicKey lookup(String kid) {
     if (kid == null) {
       return null;
     }
     PublicKey k = keys.get(kid);
     if (k != null) {
-      return k;
+      return trusted() ? k : null;
     }
-    // Unknown kid: a rotation we have not seen yet, or a forgery. Refresh at most once per interval.
-    Instant before = lastAttempt;
-    fetching.lock();
-    try {
-      k = keys.get(kid);
-      if (k != null || lastAttempt.isAfter(before)) { // another thread fetched while we waited
-        return k;
+    // Unknown kid: a rotation we have not seen yet, or a forgery. Refresh in the background, at
+    // most once per interval and one at a time; this caller is answered now, without the key.
+    if (Duration.between(lastAttempt, clock.instant()).compareTo(minRefreshInterval) >= 0 && refreshQueued.compareAndSet(false, true)) {
+      lastAttempt = clock.instant();
+      try {
+        onDemand.execute(() -> {
+          try {
+            fetch();
+          } finally {
+            refreshQueued.set(false);
+          }
+        });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        refreshQueued.set(false);
       }
-      if (Duration.between(lastAttempt, clock.instant()).compareTo(minRefreshInterval) < 0) {
-        return null;
-      }
-      fetch();
-      return keys.get(kid);
-    } finally {
-      fetching.unlock();
+      k = keys.get(kid); // a direct executor has fetched already
+      return k != null && trusted() ? k : null;
     }
+    return null;
   }
 
   @Override
@@ -227,7 +303,7 @@ public final class RemoteJwks implements VerificationKeys, AutoCloseable {
 
   @Override
   public boolean isPublished(String kid) {
-    return keys.containsKey(kid);
+    return keys.containsKey(kid) && trusted();
   }
 
   /** How many fetches were made; for monitoring and tests. */

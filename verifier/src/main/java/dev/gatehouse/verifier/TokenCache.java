@@ -4,9 +4,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Verdicts on tokens already checked, so a token seen before costs a map lookup instead of an RSA
- * verification. Bounded crudely but safely: when full it is emptied, which costs one RSA check
- * per live token afterwards and never serves a stale verdict (callers re-check expiry and that
- * the signing key is still published on every hit). Thread-safe.
+ * verification. Bounded: when full, about a tenth of the entries (in the map's hash order, which
+ * no client controls: the keys are whole signed tokens) is dropped, so one tenant that floods it
+ * with new tokens costs others at most a tenth of their verdicts per round, never all of them at
+ * once. It never serves a stale verdict: callers re-check expiry and that the signing key is still
+ * published on every hit. Thread-safe.
  */
 final class TokenCache<V> {
   private final ConcurrentHashMap<String, V> map;
@@ -26,9 +28,18 @@ final class TokenCache<V> {
       return;
     }
     if (map.size() >= max) {
-      map.clear();
+      evictSome();
     }
     map.put(token, verdict);
+  }
+
+  private void evictSome() {
+    int drop = Math.max(1, max / 10);
+    var it = map.keySet().iterator();
+    while (drop-- > 0 && it.hasNext()) {
+      it.next();
+      it.remove();
+    }
   }
 
   void remove(String token) {

@@ -28,6 +28,7 @@ class RemoteJwksTest {
   void start() throws Exception {
     published.set(TestIssuer.jwks(first));
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
     server.createContext("/.well-known/jwks.json", ex -> {
       requests.incrementAndGet();
       String body = published.get().toString(true);
@@ -56,7 +57,7 @@ class RemoteJwksTest {
 
   RemoteJwks jwks() {
     return RemoteJwks.builder(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/.well-known/jwks.json"))
-        .clock(clock).backgroundRefresh(false).minRefreshInterval(Duration.ofSeconds(10)).build();
+        .clock(clock).backgroundRefresh(false).minRefreshInterval(Duration.ofSeconds(10)).refreshExecutor(Runnable::run).build();
   }
 
   String app(TestIssuer.Key k) {
@@ -110,6 +111,109 @@ class RemoteJwksTest {
       assertThat(keys.refresh()).isEqualTo(Duration.ofSeconds(2)); // then back off
       assertThat(v.verify("5313846", app(first), consumer(first))).isInstanceOf(Identity.class);
       assertThat(keys.isPublished("appjwt-28-11-26")).isTrue();
+    }
+  }
+
+  @Test
+  void plainHttp_isRefused_exceptOnLoopbackOrWhenAllowed() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RemoteJwks.builder(URI.create("http://jwks.example/.well-known/jwks.json")).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("https");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RemoteJwks.builder(URI.create("ftp://jwks.example/x")))
+        .isInstanceOf(IllegalArgumentException.class);
+    // loopback (as in these tests) is fine without asking
+    try (RemoteJwks keys = jwks()) {
+      assertThat(keys.isPublished("appjwt-28-11-26")).isTrue();
+    }
+  }
+
+  @Test
+  void aJwksLargerThanTheCap_isAFailedFetch_andTheKnownKeysStay() {
+    try (RemoteJwks keys = RemoteJwks.builder(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/.well-known/jwks.json"))
+        .clock(clock).backgroundRefresh(false).refreshExecutor(Runnable::run).maxBytes(1024).build()) {
+      assertThat(keys.isPublished("appjwt-28-11-26")).isTrue();
+      java.util.List<TestIssuer.Key> many = new java.util.ArrayList<>(java.util.List.of(first));
+      for (int i = 0; i < 3; i++) {
+        many.add(TestIssuer.key("extra-" + i));
+      }
+      published.set(TestIssuer.jwks(many.toArray(new TestIssuer.Key[0])));
+      assertThat(keys.refresh()).isEqualTo(Duration.ofSeconds(1)); // a failure: retry soon
+      assertThat(keys.isPublished("extra-0")).isFalse();
+      assertThat(keys.isPublished("appjwt-28-11-26")).isTrue();
+    }
+  }
+
+  @Test
+  void keysThatCouldNotBeRefreshedForMaxKeyAge_stopVerifying_untilAFetchSucceeds() throws Exception {
+    try (RemoteJwks keys = RemoteJwks.builder(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/.well-known/jwks.json"))
+        .clock(clock).backgroundRefresh(false).refreshExecutor(Runnable::run).maxKeyAge(Duration.ofHours(24)).build()) {
+      ConnectorRequestVerifier v = ConnectorRequestVerifier.builder().keys(keys).clock(clock).cacheSize(0).build();
+      int port = server.getAddress().getPort();
+      server.stop(0);
+      keys.refresh();
+      clock.now = clock.now.plus(Duration.ofHours(23));
+      assertThat(v.verify("5313846", appNow(), consumer(first))).as("within the max age").isInstanceOf(Identity.class);
+      clock.now = clock.now.plus(Duration.ofHours(2));
+      keys.refresh();
+      assertThat(keys.isPublished("appjwt-28-11-26")).isFalse();
+      assertThat(((Rejection) v.verify("5313846", appNow(), consumer(first))).errorCode()).isEqualTo(40102);
+      // the host comes back: trusted again after the next successful fetch
+      start2(port);
+      keys.refresh();
+      assertThat(keys.isPublished("appjwt-28-11-26")).isTrue();
+    }
+  }
+
+  private String appNow() {
+    return TestIssuer.sign(first, TestIssuer.appClaims("5313846", clock.now.getEpochSecond()));
+  }
+
+  private void start2(int port) throws Exception {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+    server.createContext("/.well-known/jwks.json", ex -> {
+      byte[] b = published.get().toString(true).getBytes(StandardCharsets.UTF_8);
+      ex.sendResponseHeaders(200, b.length);
+      try (OutputStream o = ex.getResponseBody()) {
+        o.write(b);
+      }
+    });
+    server.start();
+  }
+
+  @Test
+  void anUnknownKid_neverMakesTheCallerWaitOnTheNetwork() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean slow = new java.util.concurrent.atomic.AtomicBoolean();
+    server.removeContext("/.well-known/jwks.json");
+    server.createContext("/slow", ex -> {
+      if (slow.get()) {
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      byte[] b = published.get().toString(true).getBytes(StandardCharsets.UTF_8);
+      ex.sendResponseHeaders(200, b.length);
+      try (OutputStream o = ex.getResponseBody()) {
+        o.write(b);
+      }
+    });
+    try (RemoteJwks keys = RemoteJwks.builder(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/slow"))
+        .clock(clock).backgroundRefresh(false).fetchTimeout(Duration.ofSeconds(30)).build()) {
+      ConnectorRequestVerifier v = ConnectorRequestVerifier.builder().keys(keys).clock(clock).build();
+      TestIssuer.Key next = TestIssuer.key("appjwt-29-11-26");
+      published.set(TestIssuer.jwks(first, next));
+      slow.set(true);
+      clock.now = clock.now.plusSeconds(60);
+      // the JWKS host hangs until released: the caller gets its answer now, not after the fetch
+      assertThat(((Rejection) v.verify("5313846", app(next), consumer(first))).errorCode()).isEqualTo(40102);
+      assertThat(v.verify("5313846", app(first), consumer(first))).isInstanceOf(Identity.class);
+      release.countDown();
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (!keys.isPublished("appjwt-29-11-26") && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(v.verify("5313846", app(next), consumer(first))).isInstanceOf(Identity.class);
     }
   }
 
