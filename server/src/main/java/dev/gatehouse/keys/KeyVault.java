@@ -21,8 +21,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates, seals and loads signing keys. The only place private key bytes exist outside a {@link
- * SigningKey}: they are generated here, sealed under the {@link MasterKey} (AES-256-GCM, bound to
- * the kid) before they touch the store, and opened here when loading.
+ * SigningKey}: they are generated here, sealed under the {@link MasterKey} before they touch the
+ * store, and opened here when loading. The seal (AES-256-GCM) is bound to the kid, the purpose,
+ * the algorithm and the RFC 7638 thumbprint of the public key, so a sealed key cannot be moved to
+ * another row, ring or public key in the store. Every key loaded passes a sign/verify self-test
+ * with its public half before it is used. Keys sealed by earlier versions (bound to the kid only)
+ * open once under the old binding and are sealed anew.
  *
  * <p>Kids follow the documented pattern {@code appjwt-DD-MM-YY} (the day the key was made, UTC), with
  * {@code -2}, {@code -3}... when more keys are made on one day. Kids are unique across both rings,
@@ -127,7 +131,7 @@ public final class KeyVault {
           ? new RSAKey.Builder(rsa).keyID(kid).build()
           : new com.nimbusds.jose.jwk.ECKey.Builder(com.nimbusds.jose.jwk.Curve.P_256, (java.security.interfaces.ECPublicKey) pub).keyID(kid).build())
           .toJSONString();
-      String sealed = masterKey.seal(pair.getPrivate().getEncoded(), context(kid));
+      String sealed = masterKey.seal(pair.getPrivate().getEncoded(), context(kid, purpose, algorithm.name(), jwk));
       StoredSigningKey s = new StoredSigningKey(kid, purpose, state, algorithm.name(), jwk, sealed, now, now,
           state == KeyState.NEXT ? activateAt : null, null);
       if (repository.insert(s)) {
@@ -143,16 +147,54 @@ public final class KeyVault {
     try {
       com.nimbusds.jose.jwk.JWK jwk = com.nimbusds.jose.jwk.JWK.parse(s.publicJwk());
       java.security.PublicKey pub = jwk instanceof RSAKey rsa ? rsa.toRSAPublicKey() : jwk.toECKey().toECPublicKey();
-      byte[] pkcs8 = masterKey.open(s.sealedPrivateKey(), context(s.kid()));
+      if (!KeyAlgorithm.valueOf(s.algorithm()).keyType.equals(pub.getAlgorithm())) {
+        throw new IllegalStateException("stored signing key " + s.kid() + " says " + s.algorithm() + " but its public key is " + pub.getAlgorithm());
+      }
+      String context = context(s.kid(), s.purpose(), s.algorithm(), s.publicJwk());
+      byte[] pkcs8;
+      try {
+        pkcs8 = masterKey.open(s.sealedPrivateKey(), context);
+      } catch (SealedValueException bound) {
+        // sealed before the binding covered purpose, algorithm and public key: open it the old way
+        // (bound to the kid only) and seal it anew, once
+        pkcs8 = masterKey.open(s.sealedPrivateKey(), "signing-key/" + s.kid());
+        repository.reseal(s.kid(), s.sealedPrivateKey(), masterKey.seal(pkcs8, context));
+        LOG.info("signing key {} sealed anew, bound to its purpose, algorithm and public key", s.kid());
+      }
       PrivateKey priv = KeyFactory.getInstance(pub.getAlgorithm(), crypto.provider()).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
       java.util.Arrays.fill(pkcs8, (byte) 0);
+      selfTest(s.kid(), priv, pub);
       return new SigningKey(s.kid(), s.purpose(), s.state(), s.createdAt(), pub, priv, crypto.provider(), s.publishedAt());
-    } catch (java.text.ParseException | com.nimbusds.jose.JOSEException | GeneralSecurityException e) {
+    } catch (java.text.ParseException | com.nimbusds.jose.JOSEException | GeneralSecurityException | IllegalArgumentException e) {
       throw new IllegalStateException("stored signing key " + s.kid() + " is unreadable: " + e.getMessage(), e);
     }
   }
 
-  private static String context(String kid) {
-    return "signing-key/" + kid;
+  /** Signs a random message with the private half and verifies it with the public half. */
+  private void selfTest(String kid, PrivateKey priv, java.security.PublicKey pub) throws GeneralSecurityException {
+    String alg = pub.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+    byte[] msg = new byte[32];
+    new java.security.SecureRandom().nextBytes(msg);
+    java.security.Signature sign = java.security.Signature.getInstance(alg, crypto.provider());
+    sign.initSign(priv);
+    sign.update(msg);
+    byte[] sig = sign.sign();
+    java.security.Signature verify = java.security.Signature.getInstance(alg);
+    verify.initVerify(pub);
+    verify.update(msg);
+    if (!verify.verify(sig)) {
+      throw new IllegalStateException("stored signing key " + kid + ": its private key does not match its public key");
+    }
+  }
+
+  /** What a sealed private key is bound to: kid, purpose, algorithm and the public key's RFC 7638 thumbprint. */
+  private static String context(String kid, KeyPurpose purpose, String algorithm, String publicJwk) {
+    String thumbprint;
+    try {
+      thumbprint = com.nimbusds.jose.jwk.JWK.parse(publicJwk).computeThumbprint().toString();
+    } catch (java.text.ParseException | com.nimbusds.jose.JOSEException e) {
+      throw new IllegalArgumentException("public key of " + kid + " is unreadable: " + e.getMessage(), e);
+    }
+    return "signing-key/v2/" + kid + "/" + purpose.name() + "/" + algorithm + "/" + thumbprint;
   }
 }

@@ -18,4 +18,7 @@ public interface SigningKeyRepository {
    * given retirement time. @return false if either was no longer in the expected state
    */
   boolean promote(String next, String current, Instant currentRetireAt);
+
+  /** Replaces a key's sealed private key (same key, sealed anew), if it is still {@code expected}. */
+  void reseal(String kid, String expected, String sealed);
 }

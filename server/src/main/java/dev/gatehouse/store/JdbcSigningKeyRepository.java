@@ -66,6 +66,15 @@ public final class JdbcSigningKeyRepository implements SigningKeyRepository {
   }
 
   @Override
+  public void reseal(String kid, String expected, String sealed) {
+    jdbc.update("UPDATE signing_keys SET private_key_sealed = ? WHERE kid = ? AND private_key_sealed = ?", ps -> {
+      ps.setString(1, sealed);
+      ps.setString(2, kid);
+      ps.setString(3, expected);
+    });
+  }
+
+  @Override
   public boolean promote(String next, String current, Instant currentRetireAt) {
     long start = System.nanoTime();
     try (java.sql.Connection c = db.dataSource().getConnection()) {
