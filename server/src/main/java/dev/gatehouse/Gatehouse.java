@@ -263,6 +263,9 @@ public final class Gatehouse implements AutoCloseable {
       publicBase.set((opts.isSsl() ? "https://" : "http://") + publicHost);
       Gatehouse g = new Gatehouse(vertx, servers, db, data, opts.isSsl(), cfg.host, certFile, crypto, consumers, rotation, sync);
       g.adminTokenFromEnvironment = cfg.adminTokenText() != null;
+      if (cfg.tlsSelfSigned) {
+        g.renewSelfSignedCertificate(hostOnly(cfg.publicHost != null ? cfg.publicHost : publicName(cfg.host)), cfg.clock);
+      }
       self[0] = g;
       g.ready = true;
       return g;
@@ -356,6 +359,40 @@ public final class Gatehouse implements AutoCloseable {
       }
       throw new IllegalStateException(e.getCause());
     }
+  }
+
+  /**
+   * Checks the self-signed certificate twice a day and, when it has fewer than 30 days left, makes
+   * a new one and hands it to every listening server: new handshakes get it, open connections keep
+   * theirs, nothing restarts.
+   */
+  private void renewSelfSignedCertificate(String host, java.time.Clock clock) {
+    this.renewal = () -> {
+      try {
+        Path cert = data.path().resolve("tls-cert.pem");
+        if (!SelfSignedCertificate.expiresSoon(cert, clock.instant())) {
+          return;
+        }
+        SelfSignedCertificate.PemFiles pem = SelfSignedCertificate.ensure(data.path(), host, clock);
+        io.vertx.core.net.ServerSSLOptions ssl = new io.vertx.core.net.ServerSSLOptions().setKeyCertOptions(new PemKeyCertOptions()
+            .setCertValue(io.vertx.core.buffer.Buffer.buffer(java.nio.file.Files.readAllBytes(pem.certificate())))
+            .setKeyValue(io.vertx.core.buffer.Buffer.buffer(java.nio.file.Files.readAllBytes(pem.privateKey()))));
+        for (HttpServer s : servers) {
+          s.updateSSLOptions(ssl).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+        LOG.info("self-signed TLS certificate renewed: {}", pem.certificate());
+      } catch (Exception e) {
+        LOG.warn("renewing the self-signed TLS certificate failed: {}", e.toString());
+      }
+    };
+    scheduler.scheduleWithFixedDelay(renewal, 12, 12, TimeUnit.HOURS);
+  }
+
+  private volatile Runnable renewal = () -> {};
+
+  /** Runs the certificate check now (what the scheduler does twice a day); for tests. */
+  void checkCertificateNow() {
+    renewal.run();
   }
 
   /** Holds the service directory, which needs the bound port before it can be built. */

@@ -118,6 +118,22 @@ class TlsTest {
   }
 
   @Test
+  void selfSigned_isRenewedWhileRunning_andNewHandshakesGetTheNewCertificate() throws Exception {
+    try (TestServer server = TestServer.start(b -> b.tlsSelfSigned(true))) {
+      Path cert = server.gatehouse().tlsCertificate();
+      String first = Files.readString(cert);
+      server.clock.advance(java.time.Duration.ofDays(340));
+      server.gatehouse().checkCertificateNow();
+      String second = Files.readString(cert);
+      assertThat(second).isNotEqualTo(first);
+      // a client trusting only the new certificate connects
+      HttpResponse<String> r = trusting(cert).send(HttpRequest.newBuilder(
+          URI.create("https://127.0.0.1:" + server.gatehouse().port() + "/health/live")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void aKeyThatIsNotTheCertificates_isRefusedAtStart_namingBothFiles() throws Exception {
     Path a;
     Path bKey;

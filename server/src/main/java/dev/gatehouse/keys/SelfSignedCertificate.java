@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * <p>The certificate carries the host as subject CN; subjectAltName names it and {@code
  * localhost}, {@code 127.0.0.1} and {@code ::1}; it is an end-entity certificate (basicConstraints
  * CA:FALSE, keyUsage digitalSignature and keyEncipherment, extendedKeyUsage serverAuth), valid for
- * {@value #DAYS} days and made anew by {@link #ensure} when fewer than {@value #RENEW_DAYS} are left.
+ * {@value #DAYS} days and made anew by {@link #ensure} when fewer than {@value #RENEW_DAYS} are left
+ * (the server checks twice a day and swaps it in without a restart).
  */
 public final class SelfSignedCertificate {
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
@@ -73,7 +74,7 @@ public final class SelfSignedCertificate {
   }
 
   /** Whether the certificate in the file ends within {@value #RENEW_DAYS} days (or cannot be read). */
-  static boolean expiresSoon(Path cert, Instant now) {
+  public static boolean expiresSoon(Path cert, Instant now) {
     try (var in = Files.newInputStream(cert)) {
       var x = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
       return x.getNotAfter().toInstant().isBefore(now.plus(Duration.ofDays(RENEW_DAYS)));
