@@ -208,14 +208,20 @@ public final class Gatehouse implements AutoCloseable {
       ConnectorRequestVerifier issuerSide = ConnectorRequestVerifier.builder().keys(verificationKeys).issuer(cfg.issuer).clock(cfg.clock)
           .clockSkew(java.time.Duration.ZERO).requiredScope(null).build();
       ClusterSync syncNow = sync;
-      dev.gatehouse.tokens.TokenStanding standing = new dev.gatehouse.tokens.TokenStanding(apps, accounts, consumers,
+      AppTokenIssuer appTokens = new AppTokenIssuer(keys, cfg.issuer, cfg.appTokenLifetimeSeconds, cfg.clock);
+      AppTokenVerifier appTokenVerifier = new AppTokenVerifier(issuerSide, keys, cfg.clock, cfg.appTokenCacheSize);
+      ConsumerTokenIssuer consumerTokens = new ConsumerTokenIssuer(keys, cfg.consumerTokenCacheSize);
+      // on a shared store, a request for an app or account made through another node a moment ago
+      // may read it from the store (rate-limited); the embedded store has no other writer
+      dev.gatehouse.cluster.MissLookups misses = new dev.gatehouse.cluster.MissLookups(db.isPostgres(), 20);
+      dev.gatehouse.issuance.CallerStanding standing = new dev.gatehouse.issuance.CallerStanding(apps, accounts, consumers,
           syncNow::staleness, java.time.Duration.ofSeconds(cfg.maxStalenessSeconds));
       Gatehouse[] self = new Gatehouse[1];
       HttpApi.Parts parts = new HttpApi.Parts(
           accounts, apps, keys,
-          new AppTokenIssuer(keys, cfg.issuer, cfg.appTokenLifetimeSeconds, cfg.clock),
-          new AppTokenVerifier(issuerSide, keys, cfg.clock, cfg.appTokenCacheSize),
-          new ConsumerTokenIssuer(keys, cfg.consumerTokenCacheSize),
+          appTokens,
+          appTokenVerifier,
+          consumerTokens,
           services,
           adminToken,
           cfg.jwksMaxAgeSeconds,
@@ -232,7 +238,9 @@ public final class Gatehouse implements AutoCloseable {
           consumers,
           rotation,
           sync,
-          standing);
+          standing,
+          new dev.gatehouse.issuance.AppTokenGrant(apps, appTokens, standing, misses),
+          new dev.gatehouse.issuance.ConsumerTokenGrant(appTokenVerifier, standing, apps, accounts, consumerTokens, consumers, misses));
       // One server per event loop on the same port (see HttpServerVerticle). Vert.x shares a port
       // only between servers that ask for the same number, so port 0 is resolved to a free port
       // first (and tried again should another process take it in between).

@@ -20,8 +20,10 @@ import org.slf4j.LoggerFactory;
  * first and last seen, and which consumers are revoked.
  *
  * <p>Design note. Issuing a ConsumerJWS must not wait on the store, so sightings go into a bounded
- * queue that one writer thread drains in batches ({@link ConsumerRepository#recordAll}, idempotent)
- * every 200 ms or 1,000 records, and once more on {@link #close()}. A consumer seen again within a
+ * queue that one writer thread drains in batches ({@link ConsumerRepository#recordAll}, idempotent),
+ * gathering for 200 ms from the first sighting or up to 1,000 records, so a commit (which the store
+ * writes to its file before returning) carries a batch, not a sighting; and once more on {@link
+ * #close()}. A consumer seen again within a
  * minute is not queued again, so {@code last_seen} is exact to a minute. While the store fails, the
  * writer keeps its batch and retries (nothing is lost while the node stays up); when the queue is
  * full, new sightings are dropped and counted. A record the store refuses for good (a data error,
@@ -39,6 +41,8 @@ public final class ConsumerRegistry implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerRegistry.class);
   private static final int BATCH = 1_000;
   private static final Duration RECENT = Duration.ofMinutes(1);
+  /** How long the writer gathers sightings into one batch. */
+  private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
   private final ConsumerRepository repository;
   private final Clock clock;
@@ -179,6 +183,19 @@ public final class ConsumerRegistry implements AutoCloseable {
           synchronized (this) {
             pending.add(first);
           }
+          // gather for up to LINGER (or a full batch): one commit per batch, not one per sighting,
+          // which matters now that every commit is written to the file before it returns
+          long deadline = System.nanoTime() + LINGER_NANOS;
+          for (long left = LINGER_NANOS; left > 0 && pendingSize() < BATCH; left = deadline - System.nanoTime()) {
+            ConsumerRecord next = queue.poll(left, TimeUnit.NANOSECONDS);
+            if (next == null) {
+              break;
+            }
+            synchronized (this) {
+              pending.add(next);
+              queue.drainTo(pending, BATCH - pending.size());
+            }
+          }
         }
         writeBatch();
         backoffMs = 100;
@@ -240,6 +257,10 @@ public final class ConsumerRegistry implements AutoCloseable {
 
   public long dropped() {
     return dropped.get();
+  }
+
+  private synchronized int pendingSize() {
+    return pending.size();
   }
 
   /** Records the store refused for good and that were set aside. */

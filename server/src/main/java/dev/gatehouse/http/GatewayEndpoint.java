@@ -1,6 +1,6 @@
 package dev.gatehouse.http;
 
-import dev.gatehouse.tokens.TokenStanding;
+import dev.gatehouse.issuance.CallerStanding;
 import dev.gatehouse.verifier.ConnectorRequestVerifier;
 import dev.gatehouse.verifier.ErrorCode;
 import dev.gatehouse.verifier.Identity;
@@ -34,9 +34,9 @@ final class GatewayEndpoint {
   static final String ORIGINAL_URI = "X-Original-URI";
 
   private final ConnectorRequestVerifier verifier;
-  private final TokenStanding standing;
+  private final CallerStanding standing;
 
-  GatewayEndpoint(ConnectorRequestVerifier verifier, TokenStanding standing) {
+  GatewayEndpoint(ConnectorRequestVerifier verifier, CallerStanding standing) {
     this.verifier = verifier;
     this.standing = standing;
   }

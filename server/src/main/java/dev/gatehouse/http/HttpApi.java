@@ -47,7 +47,9 @@ public final class HttpApi {
       dev.gatehouse.consumers.ConsumerRegistry consumers,
       dev.gatehouse.keys.KeyRotation rotation,
       dev.gatehouse.cluster.ClusterSync sync,
-      dev.gatehouse.tokens.TokenStanding standing) {
+      dev.gatehouse.issuance.CallerStanding standing,
+      dev.gatehouse.issuance.AppTokenGrant appTokenGrant,
+      dev.gatehouse.issuance.ConsumerTokenGrant consumerTokenGrant) {
     @Override
     public String toString() {
       return "Parts[redacted]";
@@ -67,18 +69,13 @@ public final class HttpApi {
       }
     }));
 
-    // on a shared store, a request for an app or account made through another node a moment ago
-    // may read it from the store (rate-limited); the embedded store has no other writer
-    dev.gatehouse.cluster.MissLookups misses = new dev.gatehouse.cluster.MissLookups(p.sync().sharedStore(), 20);
-    SentinelEndpoint sentinel = new SentinelEndpoint(vertx, p.apps(), p.appTokens(), p.standing(),
-        io.micrometer.core.instrument.Counter.builder("gatehouse.tokens.issued").tag("kind", "app_jwt").description("Tokens issued").register(p.metrics()),
-        misses);
+    SentinelEndpoint sentinel = new SentinelEndpoint(vertx, p.appTokenGrant(),
+        io.micrometer.core.instrument.Counter.builder("gatehouse.tokens.issued").tag("kind", "app_jwt").description("Tokens issued").register(p.metrics()));
     r.post("/sentinel/api/account/:accountId/app/token").handler(body).handler(sentinel::tokenV1);
     r.post("/sentinel/api/v2/account/:accountId/app/token").handler(body).handler(sentinel::tokenV2);
 
-    IdpEndpoint idp = new IdpEndpoint(vertx, p.accounts(), p.apps(), p.appTokenVerifier(), p.standing(), p.consumerTokens(),
-        io.micrometer.core.instrument.Counter.builder("gatehouse.tokens.issued").tag("kind", "consumer_jws").description("Tokens issued").register(p.metrics()), p.consumers(),
-        misses);
+    IdpEndpoint idp = new IdpEndpoint(vertx, p.consumerTokenGrant(),
+        io.micrometer.core.instrument.Counter.builder("gatehouse.tokens.issued").tag("kind", "consumer_jws").description("Tokens issued").register(p.metrics()));
     r.post("/api/account/:accountId/consumer").handler(body).handler(idp::consumer);
 
     DomainEndpoint domain = new DomainEndpoint(p.accounts(), p.services());
@@ -168,7 +165,7 @@ public final class HttpApi {
       Responses.error(ctx, ApiError.of(409, "conflict", e.getMessage()));
     } else if (f instanceof IllegalArgumentException e) {
       Responses.error(ctx, ApiError.invalidRequest(e.getMessage()));
-    } else if (f instanceof dev.gatehouse.tokens.TokenStanding.StaleViewException e) {
+    } else if (f instanceof dev.gatehouse.issuance.CallerStanding.StaleViewException e) {
       Responses.error(ctx, new ApiError(503, "temporarily_unavailable", e.getMessage(), java.util.Map.of("Retry-After", "30")));
     } else if (f instanceof StoreException e) {
       LOG.error("store failure on {} {}: {}", ctx.request().method(), ctx.request().path(), e.getMessage());

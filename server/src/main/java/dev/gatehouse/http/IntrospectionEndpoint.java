@@ -27,10 +27,10 @@ final class IntrospectionEndpoint {
   private final AppDirectory apps;
   private final Credentials.AdminToken adminToken;
   private final String issuer;
-  private final dev.gatehouse.tokens.TokenStanding standing;
+  private final dev.gatehouse.issuance.CallerStanding standing;
 
   IntrospectionEndpoint(ConnectorRequestVerifier verifier, AppDirectory apps, String adminToken, String issuer,
-      dev.gatehouse.tokens.TokenStanding standing) {
+      dev.gatehouse.issuance.CallerStanding standing) {
     this.standing = standing;
     this.verifier = verifier;
     this.apps = apps;

@@ -1,9 +1,9 @@
 package dev.gatehouse.http;
 
 import dev.gatehouse.accounts.AccountId;
-import dev.gatehouse.apps.App;
-import dev.gatehouse.apps.AppDirectory;
-import dev.gatehouse.apps.ClientAuthenticationException;
+import dev.gatehouse.issuance.AppTokenGrant;
+import dev.gatehouse.issuance.GrantRefused;
+import dev.gatehouse.issuance.Printable;
 import dev.gatehouse.tokens.AppTokenIssuer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -27,23 +27,13 @@ import java.util.Map;
 final class SentinelEndpoint {
   private static final String GRANT = "client_credentials";
 
-  private final AppDirectory apps;
-  private final AppTokenIssuer issuer;
-
+  private final AppTokenGrant grant;
   private final io.micrometer.core.instrument.Counter issued;
-
-  private final dev.gatehouse.cluster.MissLookups misses;
   private final io.vertx.core.Vertx vertx;
 
-  private final dev.gatehouse.tokens.TokenStanding standing;
-
-  SentinelEndpoint(io.vertx.core.Vertx vertx, AppDirectory apps, AppTokenIssuer issuer, dev.gatehouse.tokens.TokenStanding standing,
-      io.micrometer.core.instrument.Counter issued, dev.gatehouse.cluster.MissLookups misses) {
-    this.standing = standing;
+  SentinelEndpoint(io.vertx.core.Vertx vertx, AppTokenGrant grant, io.micrometer.core.instrument.Counter issued) {
     this.vertx = vertx;
-    this.misses = misses;
-    this.apps = apps;
-    this.issuer = issuer;
+    this.grant = grant;
     this.issued = issued;
   }
 
@@ -57,54 +47,49 @@ final class SentinelEndpoint {
 
   private void token(RoutingContext ctx, boolean v2) {
     AccountId account = Requests.pathAccount(ctx);
-    standing.requireFresh(); // a disabled app or a cut-off secret may not have reached this node
     Map<String, List<String>> params = merged(ctx);
     String v = Requests.single(params, "v");
     if (v != null && !v.equals("1.0") && !v.equals("2.0") && !v.equals("1") && !v.equals("2")) {
       throw new ApiException(ApiError.invalidRequest("v must be 1.0 or 2.0, got '" + printable(v) + "'"));
     }
-    String grant = Requests.single(params, "grant_type");
-    if (grant == null || grant.isEmpty()) {
+    String grantType = Requests.single(params, "grant_type");
+    if (grantType == null || grantType.isEmpty()) {
       throw new ApiException(ApiError.invalidRequest("grant_type is missing; use client_credentials"));
     }
-    if (!GRANT.equals(grant)) {
-      throw new ApiException(ApiError.of(400, "unsupported_grant_type", "grant_type '" + printable(grant) + "' is not supported; use client_credentials"));
+    if (!GRANT.equals(grantType)) {
+      throw new ApiException(ApiError.of(400, "unsupported_grant_type", "grant_type '" + printable(grantType) + "' is not supported; use client_credentials"));
     }
     String[] basic = Credentials.basic(ctx.request().getHeader("Authorization"));
     boolean usedBasic = basic != null;
     String clientId = agree("client_id", Requests.single(params, "client_id"), usedBasic ? basic[0] : null);
     String secret = agree("client_secret", Requests.single(params, "client_secret"), usedBasic ? basic[1] : null);
-    if (clientId == null || clientId.isEmpty()) {
-      throw new ApiException(ApiError.invalidClient("client_id is missing", usedBasic));
-    }
-    if (secret == null || secret.isEmpty()) {
-      throw new ApiException(ApiError.invalidClient("client_secret is missing", usedBasic));
-    }
-    dev.gatehouse.apps.ClientId id = dev.gatehouse.apps.ClientId.parseOrNull(clientId);
-    if (id != null && apps.find(id).isEmpty() && misses.allow(id.value())) {
+    String scope = Requests.single(params, "scope");
+    AppTokenGrant.Result r = grant.grant(account, clientId, secret, scope);
+    if (r instanceof AppTokenGrant.NotSeenYet miss) {
       // made through another node a moment ago? read it from the store, then answer
-      vertx.executeBlocking(() -> apps.refresh(id), false).onComplete(ar -> {
+      vertx.executeBlocking(() -> {
+        grant.catchUp(miss);
+        return null;
+      }, false).onComplete(ar -> {
         try {
-          issue(ctx, v2, account, params, clientId, secret, usedBasic);
+          render(ctx, v2, grant.grant(account, clientId, secret, scope), usedBasic);
         } catch (RuntimeException e) {
           ctx.fail(e);
         }
       });
       return;
     }
-    issue(ctx, v2, account, params, clientId, secret, usedBasic);
+    render(ctx, v2, r, usedBasic);
   }
 
-  private void issue(RoutingContext ctx, boolean v2, AccountId account, Map<String, List<String>> params, String clientId, String secret,
-      boolean usedBasic) {
-    App app;
-    try {
-      app = apps.authenticate(account, clientId, secret);
-    } catch (ClientAuthenticationException e) {
-      throw new ApiException(ApiError.invalidClient(e.getMessage(), usedBasic));
+  private void render(RoutingContext ctx, boolean v2, AppTokenGrant.Result r, boolean usedBasic) {
+    if (r instanceof GrantRefused refused) {
+      throw Refusals.toException(refused, usedBasic);
     }
-    List<String> scopes = scopes(app, Requests.single(params, "scope"));
-    AppTokenIssuer.IssuedAppToken t = issuer.issue(app, scopes);
+    if (!(r instanceof AppTokenGrant.Issued ok)) {
+      throw Refusals.toException(new GrantRefused(GrantRefused.Reason.INVALID_CLIENT, "unknown client_id, wrong client_secret, or a client of another account"), usedBasic);
+    }
+    AppTokenIssuer.IssuedAppToken t = ok.token();
     issued.increment();
     JsonObject body = new JsonObject()
         .put("access_token", t.token())
@@ -145,21 +130,7 @@ final class SentinelEndpoint {
     return fromBasic != null ? fromBasic : fromParams;
   }
 
-  private static List<String> scopes(App app, String requested) {
-    if (requested == null || requested.isBlank()) {
-      return app.scopes();
-    }
-    List<String> want = Arrays.stream(requested.trim().split(" +")).distinct().toList();
-    for (String s : want) {
-      if (!app.scopes().contains(s)) {
-        throw new ApiException(ApiError.of(400, "invalid_scope", "scope '" + printable(s) + "' is not granted to this app; it may ask for: " + app.scope()));
-      }
-    }
-    return want;
-  }
-
   static String printable(String s) {
-    String t = s.length() > 40 ? s.substring(0, 40) + "..." : s;
-    return t.replaceAll("[^\\x20-\\x7E]", "?");
+    return Printable.of(s);
   }
 }

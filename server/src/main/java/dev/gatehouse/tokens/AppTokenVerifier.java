@@ -18,7 +18,7 @@ import java.time.Clock;
  * compact JWS, {@code alg} from the key, a published AppJWT key, our {@code iss}, unexpired, {@code
  * aud} and {@code azp} present). On top, for the IDP: {@code azp} must be a client_id, {@code aud}
  * the account of the request, and the scope must hold the needed one. Whether the app is still
- * enabled is the caller's question ({@link TokenStanding}).
+ * enabled is the caller's question ({@link CallerStanding}).
  *
  * <p>A connector sends the same AppJWT for an hour, so verdicts are cached per token; a cached
  * verdict is re-checked on every use for expiry and for its key still being published.

@@ -1,4 +1,4 @@
-package dev.gatehouse.tokens;
+package dev.gatehouse.issuance;
 
 import dev.gatehouse.accounts.AccountDirectory;
 import dev.gatehouse.apps.App;
@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  *
  * <p>Thread-safe; reads in-memory directories only.
  */
-public final class TokenStanding {
+public final class CallerStanding {
   private final AppDirectory apps;
   private final AccountDirectory accounts;
   private final ConsumerRegistry consumers;
@@ -28,7 +28,7 @@ public final class TokenStanding {
    * @param staleness how long ago this node last knew its view matched the store
    * @param maxStaleness past this, every decision fails closed ({@link Duration#ZERO}: never)
    */
-  public TokenStanding(AppDirectory apps, AccountDirectory accounts, ConsumerRegistry consumers,
+  public CallerStanding(AppDirectory apps, AccountDirectory accounts, ConsumerRegistry consumers,
       Supplier<Duration> staleness, Duration maxStaleness) {
     this.apps = apps;
     this.accounts = accounts;
@@ -53,6 +53,11 @@ public final class TokenStanding {
         throw new StaleViewException(age, maxStaleness);
       }
     }
+  }
+
+  /** What {@link StaleViewException} says, for a refusal given as a value. */
+  public String staleDescription() {
+    return new StaleViewException(staleness.get(), maxStaleness).getMessage();
   }
 
   /** Whether {@link #requireFresh} would pass. */
