@@ -208,6 +208,7 @@ public final class Gatehouse implements AutoCloseable {
       ConnectorRequestVerifier issuerSide = ConnectorRequestVerifier.builder().keys(verificationKeys).issuer(cfg.issuer).clock(cfg.clock)
           .clockSkew(java.time.Duration.ZERO).requiredScope(null).build();
       ClusterSync syncNow = sync;
+      dev.gatehouse.audit.AuditLog audit = new dev.gatehouse.audit.AuditLog(new dev.gatehouse.store.JdbcAuditRepository(db), cfg.clock);
       AppTokenIssuer appTokens = new AppTokenIssuer(keys, cfg.issuer, cfg.appTokenLifetimeSeconds, cfg.clock);
       AppTokenVerifier appTokenVerifier = new AppTokenVerifier(issuerSide, keys, cfg.clock, cfg.appTokenCacheSize);
       ConsumerTokenIssuer consumerTokens = new ConsumerTokenIssuer(keys, cfg.consumerTokenCacheSize);
@@ -234,13 +235,14 @@ public final class Gatehouse implements AutoCloseable {
           cfg.issuer,
           metrics,
           cfg.accessLog,
-          new dev.gatehouse.audit.AuditLog(new dev.gatehouse.store.JdbcAuditRepository(db), cfg.clock),
+          audit,
           consumers,
           rotation,
           sync,
           standing,
           new dev.gatehouse.issuance.AppTokenGrant(apps, appTokens, standing, misses),
-          new dev.gatehouse.issuance.ConsumerTokenGrant(appTokenVerifier, standing, apps, accounts, consumerTokens, consumers, misses));
+          new dev.gatehouse.issuance.ConsumerTokenGrant(appTokenVerifier, standing, apps, accounts, consumerTokens, consumers, misses),
+          new dev.gatehouse.admin.AdminActions(accounts, apps, consumers, rotation, audit, sync::changed));
       // One server per event loop on the same port (see HttpServerVerticle). Vert.x shares a port
       // only between servers that ask for the same number, so port 0 is resolved to a free port
       // first (and tried again should another process take it in between).

@@ -49,7 +49,8 @@ public final class HttpApi {
       dev.gatehouse.cluster.ClusterSync sync,
       dev.gatehouse.issuance.CallerStanding standing,
       dev.gatehouse.issuance.AppTokenGrant appTokenGrant,
-      dev.gatehouse.issuance.ConsumerTokenGrant consumerTokenGrant) {
+      dev.gatehouse.issuance.ConsumerTokenGrant consumerTokenGrant,
+      dev.gatehouse.admin.AdminActions adminActions) {
     @Override
     public String toString() {
       return "Parts[redacted]";
@@ -106,18 +107,21 @@ public final class HttpApi {
     r.get("/health/ready").handler(health::ready);
     r.get("/health/ready/admin").handler(health::readyAdmin);
 
-    AdminEndpoints admin = new AdminEndpoints(vertx, p.adminToken(), p.accounts(), p.apps(), p.audit(), p.consumers(), p.rotation(),
-        p.sync()::changed);
+    AdminRequests adminRequests = new AdminRequests(vertx, p.accounts());
+    String actor = AdminEndpoints.actor(p.adminToken());
+    AdminEndpoints admin = new AdminEndpoints(vertx, p.adminToken(), p.accounts(), p.apps(), p.adminActions(), adminRequests);
+    AdminConsumerEndpoints adminConsumers = new AdminConsumerEndpoints(adminRequests, p.adminActions(), p.consumers(), actor);
+    AdminKeyEndpoints adminKeys = new AdminKeyEndpoints(adminRequests, p.adminActions(), p.rotation(), p.audit(), actor);
     r.route("/admin/*").handler(admin::authenticate);
     // an account or app made through another node a moment ago may not have reached this one yet
     r.route("/admin/v1/accounts/:accountId").handler(admin::catchUp);
     r.route("/admin/v1/accounts/:accountId/*").handler(admin::catchUp);
     r.post("/admin/v1/accounts").handler(body).handler(admin::createAccount);
     r.get("/admin/v1/accounts").handler(admin::listAccounts);
-    r.get("/admin/v1/audit").handler(admin::listAudit);
-    r.get("/admin/v1/keys").handler(admin::listKeys);
-    r.post("/admin/v1/keys/rotate").handler(body).handler(admin::rotateKey);
-    r.post("/admin/v1/keys/:kid/retire").handler(body).handler(admin::retireKey);
+    r.get("/admin/v1/audit").handler(adminKeys::listAudit);
+    r.get("/admin/v1/keys").handler(adminKeys::listKeys);
+    r.post("/admin/v1/keys/rotate").handler(body).handler(adminKeys::rotateKey);
+    r.post("/admin/v1/keys/:kid/retire").handler(body).handler(adminKeys::retireKey);
     r.get("/admin/v1/accounts/:accountId").handler(admin::getAccount);
     r.post("/admin/v1/accounts/:accountId/apps").handler(body).handler(admin::createApp);
     r.get("/admin/v1/accounts/:accountId/apps").handler(admin::listApps);
@@ -125,11 +129,11 @@ public final class HttpApi {
     r.post("/admin/v1/accounts/:accountId/apps/:clientId/disable").handler(admin::disableApp);
     r.post("/admin/v1/accounts/:accountId/apps/:clientId/enable").handler(admin::enableApp);
     r.post("/admin/v1/accounts/:accountId/apps/:clientId/rotate-secret").handler(body).handler(admin::rotateSecret);
-    r.get("/admin/v1/accounts/:accountId/consumers").handler(admin::listConsumers);
-    r.get("/admin/v1/accounts/:accountId/consumers/:lp").handler(admin::getConsumer);
-    r.post("/admin/v1/accounts/:accountId/consumers/:lp/revoke").handler(admin::revokeConsumer);
-    r.post("/admin/v1/accounts/:accountId/consumers/:lp/restore").handler(admin::restoreConsumer);
-    r.delete("/admin/v1/accounts/:accountId/consumers/:lp").handler(admin::eraseConsumer);
+    r.get("/admin/v1/accounts/:accountId/consumers").handler(adminConsumers::listConsumers);
+    r.get("/admin/v1/accounts/:accountId/consumers/:lp").handler(adminConsumers::getConsumer);
+    r.post("/admin/v1/accounts/:accountId/consumers/:lp/revoke").handler(adminConsumers::revokeConsumer);
+    r.post("/admin/v1/accounts/:accountId/consumers/:lp/restore").handler(adminConsumers::restoreConsumer);
+    r.delete("/admin/v1/accounts/:accountId/consumers/:lp").handler(adminConsumers::eraseConsumer);
 
     r.route().failureHandler(HttpApi::failure);
     r.errorHandler(404, ctx -> Responses.error(ctx, ApiError.notFound("no such endpoint: " + ctx.request().method() + " " + SentinelEndpoint.printable(ctx.request().path()))));

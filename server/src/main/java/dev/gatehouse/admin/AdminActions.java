@@ -1,0 +1,145 @@
+package dev.gatehouse.admin;
+
+import dev.gatehouse.accounts.Account;
+import dev.gatehouse.accounts.AccountDirectory;
+import dev.gatehouse.accounts.AccountId;
+import dev.gatehouse.apps.App;
+import dev.gatehouse.apps.AppDirectory;
+import dev.gatehouse.apps.ClientId;
+import dev.gatehouse.audit.AuditLog;
+import dev.gatehouse.cluster.Topic;
+import dev.gatehouse.consumers.ConsumerRegistry;
+import dev.gatehouse.keys.KeyPurpose;
+import dev.gatehouse.keys.KeyRotation;
+import dev.gatehouse.keys.StoredSigningKey;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Every admin change, whoever asks for it (the admin API today; a console or a CLI tomorrow): the
+ * rule of what is valid, the change itself, its audit entry and its change notice to the other
+ * nodes, each written once, here. Callers name the actor ({@link AuditLog#actorId}) and get the
+ * result; a bad value is an {@link IllegalArgumentException} naming the field, a change that does
+ * not fit the current state an {@link IllegalStateException}. Key changes announce themselves from
+ * {@link KeyRotation}, which also makes the scheduled ones.
+ *
+ * <p>Thread-safe; every method blocks on the store, so call it off the event loop.
+ */
+public final class AdminActions {
+  /** Longest name of an account or app. */
+  public static final int MAX_NAME = 256;
+  /** Longest grace period for an old secret. */
+  public static final Duration MAX_GRACE = Duration.ofDays(30);
+
+  private final AccountDirectory accounts;
+  private final AppDirectory apps;
+  private final ConsumerRegistry consumers;
+  private final KeyRotation rotation;
+  private final AuditLog audit;
+  private final Consumer<Topic> changed;
+
+  public AdminActions(AccountDirectory accounts, AppDirectory apps, ConsumerRegistry consumers, KeyRotation rotation, AuditLog audit,
+      Consumer<Topic> changed) {
+    this.accounts = accounts;
+    this.apps = apps;
+    this.consumers = consumers;
+    this.rotation = rotation;
+    this.audit = audit;
+    this.changed = changed;
+  }
+
+  /** The name rule for accounts and apps: 1-256 characters once trimmed, no control characters. @return the trimmed name */
+  public static String checkName(String name, String field) {
+    String n = name.strip();
+    if (n.isEmpty()) {
+      throw new IllegalArgumentException(field + " is empty");
+    }
+    if (n.length() > MAX_NAME) {
+      throw new IllegalArgumentException(field + " is " + n.length() + " characters long; at most " + MAX_NAME + " allowed");
+    }
+    if (n.chars().anyMatch(Character::isISOControl)) {
+      throw new IllegalArgumentException(field + " contains control characters");
+    }
+    return n;
+  }
+
+  public Account createAccount(String actor, AccountId id, String name) {
+    String n = checkName(name == null ? id.value() : name, "name");
+    Account a = accounts.create(id, n);
+    audit.record(actor, "account.create", "account/" + id, "name=" + n);
+    changed.accept(Topic.ACCOUNTS);
+    return a;
+  }
+
+  public AppDirectory.CreatedApp createApp(String actor, AccountId account, String name, List<String> scopes) {
+    String n = checkName(name, "name");
+    AppDirectory.CreatedApp c = apps.create(account, n, scopes);
+    audit.record(actor, "app.create", "app/" + c.app().clientId(), "account=" + account + " name=" + n + " scope=" + c.app().scope());
+    changed.accept(Topic.APPS);
+    return c;
+  }
+
+  /** @return the app, or empty if there is no such app on the account */
+  public Optional<App> setAppEnabled(String actor, AccountId account, ClientId id, boolean enabled) {
+    Optional<App> a = apps.setEnabled(account, id, enabled);
+    a.ifPresent(app -> {
+      audit.record(actor, enabled ? "app.enable" : "app.disable", "app/" + id, "account=" + account);
+      changed.accept(Topic.APPS);
+    });
+    return a;
+  }
+
+  /**
+   * A new secret, shown once; the old one keeps working for {@code grace} (0 to 30 days).
+   *
+   * @return the app with its new secret, or empty if there is no such app on the account
+   */
+  public Optional<AppDirectory.CreatedApp> rotateSecret(String actor, AccountId account, ClientId id, Duration grace) {
+    if (grace.isNegative() || grace.compareTo(MAX_GRACE) > 0) {
+      throw new IllegalArgumentException("grace_seconds must be a whole number of seconds from 0 to " + MAX_GRACE.toSeconds());
+    }
+    Optional<AppDirectory.CreatedApp> c = apps.rotateSecret(account, id, grace);
+    c.ifPresent(x -> {
+      audit.record(actor, "app.rotate-secret", "app/" + id, "account=" + account + " grace_seconds=" + grace.toSeconds());
+      changed.accept(Topic.APPS);
+    });
+    return c;
+  }
+
+  public void revokeConsumer(String actor, AccountId account, String lp) {
+    consumers.revoke(account.value(), lp);
+    audit.record(actor, "consumer.revoke", "consumer/" + lp, "account=" + account);
+    changed.accept(Topic.CONSUMERS);
+  }
+
+  /** @throws IllegalStateException if it is not revoked, or was erased */
+  public void restoreConsumer(String actor, AccountId account, String lp) {
+    if (!consumers.restore(account.value(), lp)) {
+      throw new IllegalStateException("consumer " + lp + " is not revoked, or was erased and cannot be restored");
+    }
+    audit.record(actor, "consumer.restore", "consumer/" + lp, "account=" + account);
+    changed.accept(Topic.CONSUMERS);
+  }
+
+  /** Forgets a consumer (it stays revoked). @return whether a record existed */
+  public boolean eraseConsumer(String actor, AccountId account, String lp) {
+    boolean existed = consumers.erase(account.value(), lp);
+    audit.record(actor, "consumer.erase", "consumer/" + lp, "account=" + account + " record_existed=" + existed);
+    changed.accept(Topic.CONSUMERS);
+    return existed;
+  }
+
+  public StoredSigningKey rotateKey(String actor, KeyPurpose purpose) {
+    StoredSigningKey k = rotation.rotate(purpose);
+    audit.record(actor, "key.rotate", "key/" + k.kid(), "purpose=" + purpose + " active_from=" + k.activateAt());
+    return k;
+  }
+
+  public StoredSigningKey retireKey(String actor, String kid, boolean force) {
+    StoredSigningKey k = rotation.retire(kid, force);
+    audit.record(actor, "key.retire", "key/" + kid, "purpose=" + k.purpose() + " force=" + force);
+    return k;
+  }
+}

@@ -1,0 +1,115 @@
+package dev.gatehouse.http;
+
+import dev.gatehouse.accounts.Account;
+import dev.gatehouse.admin.AdminActions;
+import dev.gatehouse.consumers.ConsumerRegistry;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** The admin API's consumers: look up, page, revoke, restore, erase ({@code /admin/v1/accounts/{id}/consumers}). */
+final class AdminConsumerEndpoints {
+  private final AdminRequests requests;
+  private final AdminActions actions;
+  private final ConsumerRegistry consumers;
+  private final String actor;
+
+  AdminConsumerEndpoints(AdminRequests requests, AdminActions actions, ConsumerRegistry consumers, String actor) {
+    this.requests = requests;
+    this.actions = actions;
+    this.consumers = consumers;
+    this.actor = actor;
+  }
+
+  /**
+   * An account's consumers, paged by lp id ({@code ?limit=&after=}), or the one consumer with
+   * {@code ?ext_consumer_id=} (its lp id is derived, so it is found even before its record is written).
+   */
+  void listConsumers(RoutingContext ctx) {
+    Account account = account(ctx);
+    var q = Requests.query(ctx);
+    String ext = Requests.single(q, "ext_consumer_id");
+    if (ext != null) {
+      String lp = account.consumerIdKey().derive(ext).value();
+      blocking(ctx, 200, () -> consumerJson(account, lp, consumers.find(account.id().value(), lp).orElse(null)));
+      return;
+    }
+    int limit = intParam(Requests.single(q, "limit"), "limit", 100, 1, 1000);
+    String after = Requests.single(q, "after");
+    blocking(ctx, 200, () -> {
+      JsonArray list = new JsonArray();
+      var page = consumers.list(account.id().value(), after, limit);
+      page.forEach(r -> list.add(consumerJson(account, r.lpConsumerId(), r)));
+      JsonObject out = new JsonObject().put("consumers", list);
+      if (page.size() == limit) {
+        out.put("next_after", page.get(page.size() - 1).lpConsumerId());
+      }
+      return out;
+    });
+  }
+
+  void getConsumer(RoutingContext ctx) {
+    Account account = account(ctx);
+    String lp = lpParam(ctx);
+    blocking(ctx, 200, () -> consumerJson(account, lp, consumers.find(account.id().value(), lp)
+        .orElseThrow(() -> new ApiException(ApiError.notFound("no consumer " + lp + " on account " + account.id())))));
+  }
+
+  void revokeConsumer(RoutingContext ctx) {
+    Account account = account(ctx);
+    String lp = lpParam(ctx);
+    blocking(ctx, 200, () -> {
+      actions.revokeConsumer(actor, account.id(), lp);
+      return consumerJson(account, lp, consumers.find(account.id().value(), lp).orElse(null));
+    });
+  }
+
+  void restoreConsumer(RoutingContext ctx) {
+    Account account = account(ctx);
+    String lp = lpParam(ctx);
+    blocking(ctx, 200, () -> {
+      actions.restoreConsumer(actor, account.id(), lp);
+      return consumerJson(account, lp, consumers.find(account.id().value(), lp).orElse(null));
+    });
+  }
+
+  void eraseConsumer(RoutingContext ctx) {
+    Account account = account(ctx);
+    String lp = lpParam(ctx);
+    blocking(ctx, 200, () -> {
+      boolean existed = actions.eraseConsumer(actor, account.id(), lp);
+      return new JsonObject().put("account_id", account.id().value()).put("lp_consumer_id", lp).put("erased", true).put("record_existed", existed);
+    });
+  }
+
+  private static String lpParam(RoutingContext ctx) {
+    String lp = ctx.pathParam("lp");
+    if (!dev.gatehouse.consumers.LpConsumerId.isValid(lp)) {
+      throw new ApiException(ApiError.notFound("lp_consumer_id in the path must be 64 lowercase hex characters"));
+    }
+    return lp;
+  }
+
+  private JsonObject consumerJson(Account account, String lp, dev.gatehouse.consumers.ConsumerRecord r) {
+    JsonObject j = new JsonObject().put("account_id", account.id().value()).put("lp_consumer_id", lp)
+        .put("revoked", consumers.isRevoked(account.id().value(), lp));
+    if (r != null) {
+      j.put("ext_consumer_id", r.extConsumerId()).put("first_seen", r.firstSeen().toString()).put("last_seen", r.lastSeen().toString());
+    } else {
+      j.put("recorded", false);
+    }
+    return j;
+  }
+
+  private Account account(RoutingContext ctx) {
+    return requests.account(ctx);
+  }
+
+  private void blocking(RoutingContext ctx, int status, java.util.concurrent.Callable<JsonObject> work) {
+    requests.blocking(ctx, status, work);
+  }
+
+  private static int intParam(String text, String name, int dflt, int min, int max) {
+    return AdminRequests.intParam(text, name, dflt, min, max);
+  }
+}
