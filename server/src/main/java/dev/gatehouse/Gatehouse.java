@@ -5,13 +5,12 @@ import dev.gatehouse.apps.AppDirectory;
 import dev.gatehouse.apps.ClientSecrets;
 import dev.gatehouse.cluster.ClusterSync;
 import dev.gatehouse.cluster.Topic;
-import dev.gatehouse.keys.KeyRings;
 import dev.gatehouse.config.DataFolder;
 import dev.gatehouse.consumers.ConsumerRegistry;
 import dev.gatehouse.config.ServerConfig;
 import dev.gatehouse.discovery.ServiceDirectory;
 import dev.gatehouse.http.HttpApi;
-import dev.gatehouse.http.HttpServerVerticle;
+import dev.gatehouse.http.HttpListener;
 import dev.gatehouse.keys.CryptoProvider;
 import dev.gatehouse.keys.KeyRotation;
 import dev.gatehouse.keys.KeyVault;
@@ -29,7 +28,6 @@ import dev.gatehouse.tokens.ServerVerificationKeys;
 import dev.gatehouse.verifier.ConnectorRequestVerifier;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import java.io.IOException;
@@ -58,7 +56,7 @@ public final class Gatehouse implements AutoCloseable {
   public static final String VERSION = "0.1.0";
 
   private final Vertx vertx;
-  private final List<HttpServer> servers;
+  private final HttpListener listener;
   private final Database db;
   private final DataFolder data;
   private final boolean tls;
@@ -66,7 +64,8 @@ public final class Gatehouse implements AutoCloseable {
   private final Path tlsCertificate;
   private final CryptoProvider crypto;
   private boolean adminTokenFromEnvironment;
-  private volatile boolean ready;
+  /** Ready to serve: set once started, cleared when closing (the readiness probe reads it). */
+  private final java.util.concurrent.atomic.AtomicBoolean up;
   private volatile boolean closed;
 
   private final ConsumerRegistry consumers;
@@ -74,8 +73,9 @@ public final class Gatehouse implements AutoCloseable {
   private final ClusterSync sync;
   private final java.util.concurrent.ScheduledExecutorService scheduler;
 
-  private Gatehouse(Vertx vertx, List<HttpServer> servers, Database db, DataFolder data, boolean tls, String bindHost, Path tlsCertificate,
-      CryptoProvider crypto, ConsumerRegistry consumers, KeyRotation rotation, ClusterSync sync) {
+  private Gatehouse(Vertx vertx, HttpListener listener, Database db, DataFolder data, boolean tls, String bindHost, Path tlsCertificate,
+      CryptoProvider crypto, ConsumerRegistry consumers, KeyRotation rotation, ClusterSync sync, java.util.concurrent.atomic.AtomicBoolean up) {
+    this.up = up;
     this.consumers = consumers;
     this.sync = sync;
     this.rotation = rotation;
@@ -93,7 +93,7 @@ public final class Gatehouse implements AutoCloseable {
       }
     }, 10, 10, TimeUnit.SECONDS);
     this.vertx = vertx;
-    this.servers = List.copyOf(servers);
+    this.listener = listener;
     this.db = db;
     this.data = data;
     this.tls = tls;
@@ -156,20 +156,16 @@ public final class Gatehouse implements AutoCloseable {
       apps.reload();
       Boot booted = join(bootF);
       CryptoProvider crypto = booted.crypto();
-      KeyVault vault = new KeyVault(new JdbcSigningKeyRepository(db), master, crypto, cfg.algorithm, cfg.keyBits, cfg.clock);
+      JdbcSigningKeyRepository keyStore = new JdbcSigningKeyRepository(db);
+      KeyVault vault = new KeyVault(keyStore, master, crypto, cfg.algorithm, cfg.keyBits, cfg.clock);
       vault.addSparePairs(booted.spareKeys());
       // nodes starting together on a new database must not each make first keys
-      KeyRings[] rings = new KeyRings[1];
-      db.withLock(KeyRotation.LOCK, true, () -> rings[0] = vault.loadOrCreate());
-      SigningKeys keys = new SigningKeys(rings[0]);
-      ClusterSync[] syncRef = new ClusterSync[1];
-      KeyRotation rotation = new KeyRotation(vault, new JdbcSigningKeyRepository(db), keys, cfg.clock,
+      SigningKeys keys = new SigningKeys(db.underLock(KeyRotation.LOCK, vault::loadOrCreate));
+      sync = new ClusterSync(db, java.time.Duration.ofSeconds(cfg.refreshSeconds));
+      ClusterSync changes = sync;
+      KeyRotation rotation = new KeyRotation(vault, keyStore, keys, cfg.clock,
           java.time.Duration.ofSeconds(cfg.keyPublicationDelaySeconds), java.time.Duration.ofSeconds(cfg.appTokenLifetimeSeconds),
-          java.time.Duration.ofDays(cfg.appKeyRotationDays), db::withLock, () -> {
-            if (syncRef[0] != null) {
-              syncRef[0].changed(Topic.KEYS);
-            }
-          });
+          java.time.Duration.ofDays(cfg.appKeyRotationDays), db::withLock, () -> changes.changed(Topic.KEYS));
 
       vertx = join(vertxF);
       // HTTP/1.1 only (no h2c upgrade): one framing to get right; headers of at most 8 KiB
@@ -194,12 +190,11 @@ public final class Gatehouse implements AutoCloseable {
       db.bindMetrics(metrics);
       consumers = new ConsumerRegistry(new dev.gatehouse.store.JdbcConsumerRepository(db), cfg.clock, 100_000);
       ConsumerRegistry registry = consumers;
-      sync = new ClusterSync(db, java.util.Map.of(
+      sync.start(java.util.Map.of(
           Topic.ACCOUNTS, accounts::reload,
           Topic.APPS, apps::reload,
           Topic.KEYS, rotation::reload,
-          Topic.CONSUMERS, registry::reloadRevocations), java.time.Duration.ofSeconds(cfg.refreshSeconds));
-      syncRef[0] = sync;
+          Topic.CONSUMERS, registry::reloadRevocations));
       ServiceHolder services = new ServiceHolder();
       java.util.concurrent.atomic.AtomicReference<String> publicBase = new java.util.concurrent.atomic.AtomicReference<>();
       ServerVerificationKeys verificationKeys = new ServerVerificationKeys(keys);
@@ -217,7 +212,7 @@ public final class Gatehouse implements AutoCloseable {
       dev.gatehouse.cluster.MissLookups misses = new dev.gatehouse.cluster.MissLookups(db.isPostgres(), 20);
       dev.gatehouse.issuance.CallerStanding standing = new dev.gatehouse.issuance.CallerStanding(apps, accounts, consumers,
           syncNow::staleness, java.time.Duration.ofSeconds(cfg.maxStalenessSeconds));
-      Gatehouse[] self = new Gatehouse[1];
+      java.util.concurrent.atomic.AtomicBoolean up = new java.util.concurrent.atomic.AtomicBoolean();
       HttpApi.Parts parts = new HttpApi.Parts(
           accounts, apps, keys,
           appTokens,
@@ -226,7 +221,7 @@ public final class Gatehouse implements AutoCloseable {
           services,
           adminToken,
           cfg.jwksMaxAgeSeconds,
-          () -> self[0] != null && self[0].ready && !self[0].closed,
+          up::get,
           crypto.describe(),
           db.isPostgres() ? "postgresql" : "h2",
           publicBase::get,
@@ -243,41 +238,18 @@ public final class Gatehouse implements AutoCloseable {
           new dev.gatehouse.issuance.AppTokenGrant(apps, appTokens, standing, misses),
           new dev.gatehouse.issuance.ConsumerTokenGrant(appTokenVerifier, standing, apps, accounts, consumerTokens, consumers, misses),
           new dev.gatehouse.admin.AdminActions(accounts, apps, consumers, rotation, audit, sync::changed));
-      // One server per event loop on the same port (see HttpServerVerticle). Vert.x shares a port
-      // only between servers that ask for the same number, so port 0 is resolved to a free port
-      // first (and tried again should another process take it in between).
       io.vertx.ext.web.Router router = HttpApi.router(vertx, parts);
-      List<HttpServer> servers = java.util.Collections.synchronizedList(new ArrayList<>());
-      java.util.concurrent.atomic.AtomicInteger openConnections = new java.util.concurrent.atomic.AtomicInteger();
-      for (int attempt = 1; ; attempt++) {
-        HttpServerOptions o = new HttpServerOptions(opts).setPort(cfg.port == 0 ? freePort(cfg.host) : cfg.port);
-        try {
-          vertx.deployVerticle(() -> new HttpServerVerticle(o, router, servers, cfg.maxConnections,
-                  cfg.headerTimeoutSeconds * 1000, cfg.bodyTimeoutSeconds * 1000, cfg.idleTimeoutSeconds * 1000, openConnections), new io.vertx.core.DeploymentOptions().setInstances(cfg.eventLoops))
-              .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-          break;
-        } catch (ExecutionException e) {
-          if (cfg.port != 0 || attempt == 3) {
-            throw new IllegalStateException("cannot listen on " + cfg.host + ":" + o.getPort() + ": " + e.getCause().getMessage(), e.getCause());
-          }
-          servers.forEach(HttpServer::close);
-          servers.clear();
-        }
-      }
-      if (servers.stream().map(HttpServer::actualPort).distinct().count() != 1) {
-        throw new IllegalStateException("HTTP servers bound different ports: " + servers.stream().map(HttpServer::actualPort).toList());
-      }
-      HttpServer server = servers.get(0);
-      String publicHost = cfg.publicHost != null ? cfg.publicHost : publicName(cfg.host) + ":" + server.actualPort();
+      HttpListener listener = HttpListener.start(vertx, opts, router, cfg.eventLoops, new HttpListener.Limits(cfg.maxConnections,
+          cfg.headerTimeoutSeconds * 1000, cfg.bodyTimeoutSeconds * 1000, cfg.idleTimeoutSeconds * 1000));
+      String publicHost = cfg.publicHost != null ? cfg.publicHost : publicName(cfg.host) + ":" + listener.port();
       services.directory = new ServiceDirectory(publicHost, cfg.services);
       publicBase.set((opts.isSsl() ? "https://" : "http://") + publicHost);
-      Gatehouse g = new Gatehouse(vertx, servers, db, data, opts.isSsl(), cfg.host, certFile, crypto, consumers, rotation, sync);
+      Gatehouse g = new Gatehouse(vertx, listener, db, data, opts.isSsl(), cfg.host, certFile, crypto, consumers, rotation, sync, up);
       g.adminTokenFromEnvironment = cfg.adminTokenText() != null;
       if (cfg.tlsSelfSigned) {
         g.renewSelfSignedCertificate(hostOnly(cfg.publicHost != null ? cfg.publicHost : publicName(cfg.host)), cfg.clock);
       }
-      self[0] = g;
-      g.ready = true;
+      up.set(true);
       return g;
     } catch (IOException e) {
       cleanup(vertxF, db, sync);
@@ -387,9 +359,7 @@ public final class Gatehouse implements AutoCloseable {
         io.vertx.core.net.ServerSSLOptions ssl = new io.vertx.core.net.ServerSSLOptions().setKeyCertOptions(new PemKeyCertOptions()
             .setCertValue(io.vertx.core.buffer.Buffer.buffer(java.nio.file.Files.readAllBytes(pem.certificate())))
             .setKeyValue(io.vertx.core.buffer.Buffer.buffer(java.nio.file.Files.readAllBytes(pem.privateKey()))));
-        for (HttpServer s : servers) {
-          s.updateSSLOptions(ssl).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        }
+        listener.updateSsl(ssl);
         LOG.info("self-signed TLS certificate renewed: {}", pem.certificate());
       } catch (Exception e) {
         LOG.warn("renewing the self-signed TLS certificate failed: {}", e.toString());
@@ -415,11 +385,6 @@ public final class Gatehouse implements AutoCloseable {
     }
   }
 
-  private static int freePort(String host) throws IOException {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
-      return s.getLocalPort();
-    }
-  }
 
   private static String publicName(String bindHost) {
     return bindHost.equals("0.0.0.0") || bindHost.equals("::") ? "localhost" : bindHost;
@@ -434,7 +399,7 @@ public final class Gatehouse implements AutoCloseable {
   }
 
   public int port() {
-    return servers.get(0).actualPort();
+    return listener.port();
   }
 
   /** {@code http[s]://host:port}, for clients on this machine. */
@@ -460,7 +425,7 @@ public final class Gatehouse implements AutoCloseable {
   }
 
   public boolean isReady() {
-    return ready && !closed;
+    return up.get();
   }
 
   /** One line for the log: where it listens, with what, and how long start took. */
@@ -481,11 +446,11 @@ public final class Gatehouse implements AutoCloseable {
       return;
     }
     closed = true;
+    up.set(false);
     scheduler.shutdownNow();
     sync.close();
     try {
-      io.vertx.core.Future.all(servers.stream().map(s -> s.shutdown(30, TimeUnit.SECONDS)).toList())
-          .toCompletionStage().toCompletableFuture().get(35, TimeUnit.SECONDS);
+      listener.shutdown(30);
     } catch (Exception e) {
       LOG.warn("HTTP server did not shut down cleanly: {}", e.toString());
     }

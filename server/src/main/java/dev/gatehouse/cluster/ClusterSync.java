@@ -32,26 +32,34 @@ public final class ClusterSync implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterSync.class);
 
   private final Database db;
-  private final Map<Topic, Runnable> reloaders;
+  private volatile Map<Topic, Runnable> reloaders = Map.of();
+  private final Duration refresh;
   private final ScheduledExecutorService worker;
-  private final ChangeFeed feed;
+  private volatile ChangeFeed feed = ChangeFeed.NONE;
   private volatile boolean storeUp = true;
   private volatile Instant storeDownSince;
   /** {@link System#nanoTime} when this node last knew its view matched the store. */
   private volatile long lastSyncNanos = System.nanoTime();
 
   /**
-   * @param reloaders what to run to read each topic again
+   * Made before the parts it keeps in step (they announce their changes through it); it starts
+   * listening and re-reading at {@link #start}.
+   *
    * @param refresh how often to read everything again on PostgreSQL (zero: never)
    */
-  public ClusterSync(Database db, Map<Topic, Runnable> reloaders, Duration refresh) {
+  public ClusterSync(Database db, Duration refresh) {
     this.db = db;
-    this.reloaders = new EnumMap<>(reloaders);
+    this.refresh = refresh;
     this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "gatehouse-sync");
       t.setDaemon(true);
       return t;
     });
+  }
+
+  /** @param reloaders what to run to read each topic again */
+  public void start(Map<Topic, Runnable> reloaders) {
+    this.reloaders = new EnumMap<>(reloaders);
     this.feed = db.isPostgres()
         ? new PostgresChangeFeed(db, this::reloadSoon, () -> reloadSoon(EnumSet.allOf(Topic.class)))
         : ChangeFeed.NONE;

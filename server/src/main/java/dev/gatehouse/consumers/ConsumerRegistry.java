@@ -103,7 +103,7 @@ public final class ConsumerRegistry implements AutoCloseable {
   /**
    * Writes everything queued so far; blocks on the store.
    *
-   * @throws dev.gatehouse.store.StoreException (or another runtime exception) when the store fails;
+   * @throws RuntimeException when the store fails;
    *     what was not written stays for the next try
    */
   public synchronized void flush() {
@@ -153,18 +153,9 @@ public final class ConsumerRegistry implements AutoCloseable {
     }
   }
 
-  /** A data or constraint error (SQLSTATE class 22 or 23), which trying again will not mend. */
+  /** A refusal that trying again will not mend (the repository says which). */
   static boolean isPermanent(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
-          && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {
-        return true;
-      }
-      if (t.getCause() == t) {
-        break;
-      }
-    }
-    return false;
+    return e instanceof ConsumerRepository.RejectedRecordsException;
   }
 
   private void drainLoop() {

@@ -7,7 +7,21 @@ import java.util.Set;
 
 /** Where consumer records and revocations are kept. Implementations are thread-safe. */
 public interface ConsumerRepository {
-  /** Inserts new consumers and moves {@code last_seen} forward for known ones; idempotent. */
+  /**
+   * The store refused records for good (a value it cannot hold, a constraint), as opposed to being
+   * unreachable: writing them again will not help.
+   */
+  final class RejectedRecordsException extends RuntimeException {
+    public RejectedRecordsException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * Inserts new consumers and moves {@code last_seen} forward for known ones; idempotent.
+   *
+   * @throws RejectedRecordsException when the store refuses a record for good
+   */
   void recordAll(List<ConsumerRecord> sightings);
 
   Optional<ConsumerRecord> find(String accountId, String lpConsumerId);

@@ -225,6 +225,13 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /** {@link #withLock} waiting for the lock, for work that returns a value. */
+  public <T> T underLock(String name, java.util.function.Supplier<T> work) {
+    java.util.concurrent.atomic.AtomicReference<T> out = new java.util.concurrent.atomic.AtomicReference<>();
+    withLock(name, true, () -> out.set(work.get()));
+    return out.get();
+  }
+
   /**
    * Takes the PostgreSQL session advisory lock {@code name}, scoped to the current schema, on
    * {@code c}; it is held until {@link #advisoryUnlock} or until the connection ends.

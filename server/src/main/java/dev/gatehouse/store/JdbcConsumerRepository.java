@@ -76,11 +76,26 @@ public final class JdbcConsumerRepository implements ConsumerRepository {
       }
       c.commit();
     } catch (SQLException e) {
-      // the driver's message may quote a value, and values here are personal data: say only what kind of error
-      throw new StoreException("writing consumer records failed: SQLSTATE " + e.getSQLState() + " (" + e.getClass().getSimpleName() + ")", e);
+      throw failure(e);
     } finally {
       db.record(true, System.nanoTime() - start);
     }
+  }
+
+  /**
+   * The driver's message may quote a value, and values here are personal data: say only what kind
+   * of error. A data or constraint error (SQLSTATE class 22 or 23) is a refusal for good.
+   */
+  private static RuntimeException failure(SQLException e) {
+    String state = e.getSQLState();
+    for (SQLException n = e.getNextException(); (state == null || state.startsWith("0")) && n != null; n = n.getNextException()) {
+      state = n.getSQLState();
+    }
+    String what = "writing consumer records failed: SQLSTATE " + state + " (" + e.getClass().getSimpleName() + ")";
+    if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+      return new ConsumerRepository.RejectedRecordsException(what, e);
+    }
+    return new StoreException(what, e);
   }
 
   private List<ConsumerRecord> withoutErased(List<ConsumerRecord> sightings) {
@@ -141,8 +156,7 @@ public final class JdbcConsumerRepository implements ConsumerRepository {
       }
       c.commit();
     } catch (SQLException e) {
-      // the driver's message may quote a value, and values here are personal data: say only what kind of error
-      throw new StoreException("writing consumer records failed: SQLSTATE " + e.getSQLState() + " (" + e.getClass().getSimpleName() + ")", e);
+      throw failure(e);
     } finally {
       db.record(true, System.nanoTime() - start);
     }
