@@ -34,7 +34,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -50,6 +49,16 @@ import org.slf4j.LoggerFactory;
  * A running Gatehouse server: the one place where configuration becomes objects. Reads the data
  * folder, opens the store, loads or creates the keys, starts the HTTP server, and stops it all
  * gracefully.
+ *
+ * <p>Design note: this is the assembly, so it names every layer, and its length is the length of
+ * the object graph (one constructor call per part) plus the lifecycle. The order is the point:
+ * work that needs nothing from the store (loading the native crypto provider, Vert.x, metrics, and
+ * on a first start the first key pairs) runs in parallel with opening and migrating the store; the
+ * keys are loaded under the cluster lock (nodes starting together make first keys once); {@link
+ * ClusterSync} is made before the parts that announce changes through it and started after them,
+ * so nothing is bound late; the HTTP listener comes last and readiness is set only once it listens.
+ * Closing runs the other way: readiness off, schedules stopped, requests in flight finished, the
+ * consumer records still queued written, the store closed.
  */
 public final class Gatehouse implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Gatehouse.class);
@@ -119,13 +128,13 @@ public final class Gatehouse implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    record Boot(CryptoProvider crypto, List<KeyPair> spareKeys) {}
+    record Boot(CryptoProvider crypto, List<KeyVault.Spare> spareKeys) {}
     Future<Boot> bootF = boot.submit(() -> {
       CryptoProvider c = CryptoProvider.select(cfg.crypto);
-      List<KeyPair> spare = new ArrayList<>();
+      List<KeyVault.Spare> spare = new ArrayList<>();
       if (freshStore) {
-        spare.add(KeyVault.generate(c, cfg.algorithm, cfg.keyBits));
-        spare.add(KeyVault.generate(c, cfg.algorithm, cfg.keyBits));
+        spare.add(KeyVault.spare(c, cfg.algorithm, cfg.keyBits));
+        spare.add(KeyVault.spare(c, cfg.algorithm, cfg.keyBits));
       }
       return new Boot(c, spare);
     });
@@ -158,7 +167,7 @@ public final class Gatehouse implements AutoCloseable {
       CryptoProvider crypto = booted.crypto();
       JdbcSigningKeyRepository keyStore = new JdbcSigningKeyRepository(db);
       KeyVault vault = new KeyVault(keyStore, master, crypto, cfg.algorithm, cfg.keyBits, cfg.clock);
-      vault.addSparePairs(booted.spareKeys());
+      vault.addSpares(booted.spareKeys());
       // nodes starting together on a new database must not each make first keys
       SigningKeys keys = new SigningKeys(db.underLock(KeyRotation.LOCK, vault::loadOrCreate));
       sync = new ClusterSync(db, java.time.Duration.ofSeconds(cfg.refreshSeconds));
@@ -177,7 +186,7 @@ public final class Gatehouse implements AutoCloseable {
       if (cfg.tlsCert != null) {
         certFile = cfg.tlsCert;
         PemKeyCertOptions pem = new PemKeyCertOptions().setCertPath(cfg.tlsCert.toString()).setKeyPath(cfg.tlsKey.toString());
-        checkTlsPair(vertx, pem, cfg.tlsCert, cfg.tlsKey);
+        dev.gatehouse.http.TlsSetup.checkTlsPair(vertx, pem, cfg.tlsCert, cfg.tlsKey);
         opts.setSsl(true).setKeyCertOptions(pem);
       } else if (cfg.tlsSelfSigned) {
         String h = hostOnly(cfg.publicHost != null ? cfg.publicHost : publicName(cfg.host));
@@ -268,49 +277,6 @@ public final class Gatehouse implements AutoCloseable {
     } catch (RuntimeException | Error e) {
       cleanup(vertxF, db, sync);
       throw e;
-    }
-  }
-
-  /**
-   * Refuses to start with a TLS key that is not the certificate's: otherwise the server would say
-   * "ready" and then fail every handshake. Signs a challenge with the key and verifies it with the
-   * certificate's public key.
-   */
-  private static void checkTlsPair(Vertx vertx, PemKeyCertOptions pem, Path cert, Path key) {
-    String both = "--tls-cert " + cert + " and --tls-key " + key;
-    try {
-      javax.net.ssl.KeyManagerFactory kmf = pem.getKeyManagerFactory(vertx);
-      javax.net.ssl.X509KeyManager km = (javax.net.ssl.X509KeyManager) kmf.getKeyManagers()[0];
-      String alias = null;
-      for (String type : new String[] {"RSA", "EC"}) {
-        String[] a = km.getServerAliases(type, null);
-        if (a != null && a.length > 0) {
-          alias = a[0];
-          break;
-        }
-      }
-      java.security.cert.X509Certificate[] chain = alias == null ? null : km.getCertificateChain(alias);
-      java.security.PrivateKey priv = alias == null ? null : km.getPrivateKey(alias);
-      if (chain == null || chain.length == 0 || priv == null) {
-        throw new IllegalArgumentException(both + ": no certificate with its private key could be read from them");
-      }
-      String alg = priv.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
-      byte[] challenge = new byte[32];
-      new java.security.SecureRandom().nextBytes(challenge);
-      java.security.Signature s = java.security.Signature.getInstance(alg);
-      s.initSign(priv);
-      s.update(challenge);
-      byte[] sig = s.sign();
-      java.security.Signature v = java.security.Signature.getInstance(alg);
-      v.initVerify(chain[0].getPublicKey());
-      v.update(challenge);
-      if (!v.verify(sig)) {
-        throw new IllegalArgumentException(both + " do not match: the key is not the certificate's private key");
-      }
-    } catch (IllegalArgumentException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalArgumentException(both + " do not match or cannot be read: " + e.getMessage(), e);
     }
   }
 

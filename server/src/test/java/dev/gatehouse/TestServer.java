@@ -20,6 +20,34 @@ import java.util.function.Consumer;
  * client that talks to it the way connectors do. Close it to stop the server.
  */
 public final class TestServer implements AutoCloseable {
+  /**
+   * A server started for one test class: {@code @ExtendWith(TestServer.PerClass.class)}, then take
+   * it as a parameter of the {@code @BeforeAll} method (or of any test). Closed after the class.
+   */
+  public static final class PerClass implements org.junit.jupiter.api.extension.ParameterResolver {
+    private static final org.junit.jupiter.api.extension.ExtensionContext.Namespace NS =
+        org.junit.jupiter.api.extension.ExtensionContext.Namespace.create(PerClass.class);
+
+    @Override
+    public boolean supportsParameter(org.junit.jupiter.api.extension.ParameterContext p, org.junit.jupiter.api.extension.ExtensionContext c) {
+      return p.getParameter().getType() == TestServer.class;
+    }
+
+    @Override
+    public Object resolveParameter(org.junit.jupiter.api.extension.ParameterContext p, org.junit.jupiter.api.extension.ExtensionContext c) {
+      org.junit.jupiter.api.extension.ExtensionContext classContext = c.getTestClass().isPresent() && c.getTestMethod().isPresent()
+          ? c.getParent().orElse(c) : c;
+      return classContext.getStore(NS).getOrComputeIfAbsent("server", k -> new Holder(TestServer.start()), Holder.class).server;
+    }
+
+    private record Holder(TestServer server) implements org.junit.jupiter.api.extension.ExtensionContext.Store.CloseableResource {
+      @Override
+      public void close() {
+        server.close();
+      }
+    }
+  }
+
   public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
 
   public final Path dataDir;

@@ -11,7 +11,7 @@ import dev.gatehouse.cluster.Topic;
 import dev.gatehouse.consumers.ConsumerRegistry;
 import dev.gatehouse.keys.KeyPurpose;
 import dev.gatehouse.keys.KeyRotation;
-import dev.gatehouse.keys.StoredSigningKey;
+import dev.gatehouse.keys.SigningKeyInfo;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -131,14 +131,14 @@ public final class AdminActions {
     return existed;
   }
 
-  public StoredSigningKey rotateKey(String actor, KeyPurpose purpose) {
-    StoredSigningKey k = rotation.rotate(purpose);
+  public SigningKeyInfo rotateKey(String actor, KeyPurpose purpose) {
+    SigningKeyInfo k = rotation.rotate(purpose);
     audit.record(actor, "key.rotate", "key/" + k.kid(), "purpose=" + purpose + " active_from=" + k.activateAt());
     return k;
   }
 
-  public StoredSigningKey retireKey(String actor, String kid, boolean force) {
-    StoredSigningKey k = rotation.retire(kid, force);
+  public SigningKeyInfo retireKey(String actor, String kid, boolean force) {
+    SigningKeyInfo k = rotation.retire(kid, force);
     audit.record(actor, "key.retire", "key/" + kid, "purpose=" + k.purpose() + " force=" + force);
     return k;
   }

@@ -1,13 +1,10 @@
 package dev.gatehouse.apps;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Generates app secrets and hashes them for storage. Secrets are 256 random bits, so a slow
@@ -19,26 +16,14 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class ClientSecrets {
   private static final int SECRET_BYTES = 32;
-  private final SecretKeySpec pepper;
+  private final dev.gatehouse.keys.HmacSha256 pepper;
   private final SecureRandom random = new SecureRandom();
-  private final ThreadLocal<Mac> macs;
 
   public ClientSecrets(byte[] pepper) {
     if (pepper.length < 32) {
       throw new IllegalArgumentException("pepper must be at least 32 bytes, got " + pepper.length);
     }
-    this.pepper = new SecretKeySpec(pepper, "HmacSHA256");
-    this.macs = ThreadLocal.withInitial(this::newMac);
-  }
-
-  private Mac newMac() {
-    try {
-      Mac m = Mac.getInstance("HmacSHA256");
-      m.init(pepper);
-      return m;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 unavailable", e);
-    }
+    this.pepper = new dev.gatehouse.keys.HmacSha256(pepper);
   }
 
   /** A new secret: 43 characters of base64url, no padding (safe unencoded in a query string). */
@@ -49,7 +34,7 @@ public final class ClientSecrets {
   }
 
   public String hash(String secret) {
-    return HexFormat.of().formatHex(macs.get().doFinal(secret.getBytes(StandardCharsets.UTF_8)));
+    return HexFormat.of().formatHex(pepper.mac(secret.getBytes(StandardCharsets.UTF_8)));
   }
 
   public boolean matches(String secret, String storedHash) {

@@ -1,10 +1,7 @@
 package dev.gatehouse.consumers;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * An account's secret for deriving {@code lp_consumer_id}: lowercase hex of HMAC-SHA256(key, UTF-8
@@ -15,31 +12,29 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class ConsumerIdKey {
   public static final int LENGTH = 32;
-  private final SecretKeySpec key;
-  private final ThreadLocal<Mac> macs;
+  private final dev.gatehouse.keys.HmacSha256 key;
 
   public ConsumerIdKey(byte[] raw) {
     if (raw.length != LENGTH) {
       throw new IllegalArgumentException("consumer id key must be " + LENGTH + " bytes, got " + raw.length);
     }
-    this.key = new SecretKeySpec(raw, "HmacSHA256");
-    this.macs = ThreadLocal.withInitial(this::newMac);
+    this.key = new dev.gatehouse.keys.HmacSha256(raw);
   }
 
-  private Mac newMac() {
-    try {
-      Mac m = Mac.getInstance("HmacSHA256");
-      m.init(key);
-      return m;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 unavailable", e);
-    }
-  }
-
+  /**
+   * @throws IllegalArgumentException for a string with a lone surrogate: it has no UTF-8 encoding,
+   *     and the lenient encoder's {@code ?} would give it another string's id
+   */
   public LpConsumerId derive(String extConsumerId) {
-    Mac m = macs.get();
-    byte[] h = m.doFinal(extConsumerId.getBytes(StandardCharsets.UTF_8)); // doFinal resets the Mac
-    return new LpConsumerId(HexFormat.of().formatHex(h));
+    for (int i = 0; i < extConsumerId.length(); i++) {
+      char c = extConsumerId.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < extConsumerId.length() && Character.isLowSurrogate(extConsumerId.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new IllegalArgumentException("ext_consumer_id holds an unpaired surrogate; it must be Unicode text");
+      }
+    }
+    return new LpConsumerId(HexFormat.of().formatHex(key.mac(extConsumerId.getBytes(StandardCharsets.UTF_8))));
   }
 
   @Override

@@ -74,7 +74,7 @@ final class AdminKeyEndpoints {
     blocking(ctx, 200, () -> keyJson(actions.retireKey(actor, kid, force)));
   }
 
-  private static JsonObject keyJson(dev.gatehouse.keys.StoredSigningKey k) {
+  private static JsonObject keyJson(dev.gatehouse.keys.SigningKeyInfo k) {
     return new JsonObject().put("kid", k.kid()).put("purpose", k.purpose().name().toLowerCase(java.util.Locale.ROOT))
         .put("state", k.state().name().toLowerCase(java.util.Locale.ROOT)).put("alg", k.algorithm())
         .put("created_at", k.createdAt().toString())

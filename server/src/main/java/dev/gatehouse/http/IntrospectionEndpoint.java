@@ -1,16 +1,13 @@
 package dev.gatehouse.http;
 
-import dev.gatehouse.apps.App;
 import dev.gatehouse.apps.AppDirectory;
 import dev.gatehouse.apps.ClientAuthenticationException;
-import dev.gatehouse.apps.ClientId;
 import dev.gatehouse.verifier.AppToken;
 import dev.gatehouse.verifier.ConnectorRequestVerifier;
 import dev.gatehouse.verifier.ConsumerToken;
 import dev.gatehouse.verifier.TokenRejectedException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 

@@ -58,7 +58,12 @@ public final class KeyRotation {
     this.onChange = onChange;
   }
 
-  public List<StoredSigningKey> list() {
+  /** Every key, as may be shown: no key material. */
+  public List<SigningKeyInfo> list() {
+    return stored().stream().map(SigningKeyInfo::of).toList();
+  }
+
+  private List<StoredSigningKey> stored() {
     return repository.findAll();
   }
 
@@ -67,15 +72,15 @@ public final class KeyRotation {
    *
    * @throws IllegalStateException if the ring already has a key waiting
    */
-  public synchronized StoredSigningKey rotate(KeyPurpose purpose) {
+  public synchronized SigningKeyInfo rotate(KeyPurpose purpose) {
     StoredSigningKey[] made = new StoredSigningKey[1];
     lock.run(LOCK, true, () -> made[0] = rotateLocked(purpose));
     onChange.run();
-    return made[0];
+    return SigningKeyInfo.of(made[0]);
   }
 
   private StoredSigningKey rotateLocked(KeyPurpose purpose) {
-    if (list().stream().anyMatch(k -> k.purpose() == purpose && k.state() == KeyState.NEXT)) {
+    if (stored().stream().anyMatch(k -> k.purpose() == purpose && k.state() == KeyState.NEXT)) {
       throw new IllegalStateException("the " + purpose + " ring already has a NEXT key waiting to become active");
     }
     SigningKey k = vault.create(purpose, KeyState.NEXT, clock.instant().plus(publicationDelay));
@@ -90,15 +95,15 @@ public final class KeyRotation {
    * @throws IllegalArgumentException for an unknown kid
    * @throws IllegalStateException for the active key, or a ConsumerJWS key without {@code force}
    */
-  public synchronized StoredSigningKey retire(String kid, boolean force) {
+  public synchronized SigningKeyInfo retire(String kid, boolean force) {
     StoredSigningKey[] done = new StoredSigningKey[1];
     lock.run(LOCK, true, () -> done[0] = retireLocked(kid, force));
     onChange.run();
-    return done[0];
+    return SigningKeyInfo.of(done[0]);
   }
 
   private StoredSigningKey retireLocked(String kid, boolean force) {
-    StoredSigningKey k = list().stream().filter(s -> s.kid().equals(kid)).findFirst()
+    StoredSigningKey k = stored().stream().filter(s -> s.kid().equals(kid)).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no signing key " + kid));
     if (k.state() == KeyState.ACTIVE) {
       throw new IllegalStateException("key " + kid + " is the active " + k.purpose() + " key; rotate first, then retire it");
@@ -134,7 +139,7 @@ public final class KeyRotation {
   private boolean tickLocked() {
     Instant now = clock.instant();
     boolean changed = false;
-    List<StoredSigningKey> all = list();
+    List<StoredSigningKey> all = stored();
     for (KeyPurpose p : KeyPurpose.values()) {
       StoredSigningKey active = all.stream().filter(k -> k.purpose() == p && k.state() == KeyState.ACTIVE).findFirst().orElse(null);
       StoredSigningKey next = all.stream().filter(k -> k.purpose() == p && k.state() == KeyState.NEXT).findFirst().orElse(null);
@@ -156,7 +161,7 @@ public final class KeyRotation {
     }
     if (changed) {
       reload();
-      all = list();
+      all = stored();
     }
     StoredSigningKey appActive = all.stream().filter(k -> k.purpose() == KeyPurpose.APP_TOKEN && k.state() == KeyState.ACTIVE).findFirst().orElse(null);
     boolean waiting = all.stream().anyMatch(k -> k.purpose() == KeyPurpose.APP_TOKEN && k.state() == KeyState.NEXT);
@@ -173,6 +178,6 @@ public final class KeyRotation {
   }
 
   private StoredSigningKey find(String kid) {
-    return list().stream().filter(s -> s.kid().equals(kid)).findFirst().orElseThrow();
+    return stored().stream().filter(s -> s.kid().equals(kid)).findFirst().orElseThrow();
   }
 }

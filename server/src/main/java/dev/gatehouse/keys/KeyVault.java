@@ -84,16 +84,32 @@ public final class KeyVault {
     return new KeyRings(new KeyRing(KeyPurpose.APP_TOKEN, app), new KeyRing(KeyPurpose.CONSUMER_TOKEN, consumer));
   }
 
-  /**
-   * Hands over key pairs made ahead of time (on a first start, while the store was being set up)
-   * for {@link #create} to use before it generates any.
-   */
-  public void addSparePairs(java.util.List<KeyPair> pairs) {
-    spare.addAll(pairs);
+  /** A key pair made ahead of time, held opaque: its private half never leaves this package. */
+  public static final class Spare {
+    private final KeyPair pair;
+
+    private Spare(KeyPair pair) {
+      this.pair = pair;
+    }
+
+    @Override
+    public String toString() {
+      return "Spare[" + pair.getPublic().getAlgorithm() + "]";
+    }
+  }
+
+  /** Makes a key pair ahead of time (on a first start, while the store is being set up). */
+  public static Spare spare(CryptoProvider crypto, KeyAlgorithm algorithm, int bits) {
+    return new Spare(generate(crypto, algorithm, bits));
+  }
+
+  /** Hands over pairs made ahead of time for {@link #create} to use before it generates any. */
+  public void addSpares(java.util.List<Spare> spares) {
+    spares.forEach(s -> spare.add(s.pair));
   }
 
   /** A new key pair for the algorithm (RSA of the given size, or P-256) from the given provider. */
-  public static KeyPair generate(CryptoProvider crypto, KeyAlgorithm algorithm, int bits) {
+  static KeyPair generate(CryptoProvider crypto, KeyAlgorithm algorithm, int bits) {
     try {
       KeyPairGenerator g = KeyPairGenerator.getInstance(algorithm.keyType, crypto.provider());
       if (algorithm == KeyAlgorithm.ES256) {

@@ -8,25 +8,21 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The admin CLI against a running server: output on stdout, one error line on stderr, exit codes. */
+@org.junit.jupiter.api.extension.ExtendWith(TestServer.PerClass.class)
 class CliTest {
   static TestServer server;
 
   record Run(int code, String out, String err) {}
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
+  static void start(TestServer s) {
+    server = s;
   }
 
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   static Run cli(String... args) {
     List<String> all = new ArrayList<>(List.of(args));

@@ -7,7 +7,6 @@ import dev.gatehouse.TestServer.AppCredentials;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -16,20 +15,17 @@ import org.junit.jupiter.api.Test;
  * path after {@code path_prefix: /gateway/authorize}, the original headers; the denial status,
  * body and headers go back to the client as they are.
  */
+@org.junit.jupiter.api.extension.ExtendWith(TestServer.PerClass.class)
 class GatewayEnvoyStyleTest {
   static TestServer server;
   static AppCredentials app;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
+  static void start(TestServer s) {
+    server = s;
     app = server.accountWithApp("5313846");
   }
 
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   @Test
   void originalPathAfterThePrefix_namesTheAccount() {

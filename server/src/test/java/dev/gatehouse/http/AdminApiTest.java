@@ -6,25 +6,21 @@ import dev.gatehouse.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The admin API: authentication, accounts, apps, and secrets shown once. */
+@org.junit.jupiter.api.extension.ExtendWith(TestServer.PerClass.class)
 class AdminApiTest {
   static TestServer server;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
+  static void start(TestServer s) {
+    server = s;
   }
 
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   @Test
   void withoutOrWithAWrongToken_everyAdminCallIs401() {

@@ -9,27 +9,23 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The IDP's ConsumerJWS endpoint as real clients call it (SPEC A3). */
+@org.junit.jupiter.api.extension.ExtendWith(TestServer.PerClass.class)
 class IdpTest {
   static TestServer server;
   static AppCredentials app;
   static String appJwt;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
+  static void start(TestServer s) {
+    server = s;
     app = server.accountWithApp("le81823118");
     appJwt = server.appJwt(app);
   }
 
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   @Test
   void rawAppJwt_getsA201WithExactlyTheThreeDocumentedClaims() {

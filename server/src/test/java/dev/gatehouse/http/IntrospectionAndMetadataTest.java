@@ -24,27 +24,23 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** RFC 7662 introspection and RFC 8414 metadata, the latter driven by a real OAuth client library. */
+@org.junit.jupiter.api.extension.ExtendWith(TestServer.PerClass.class)
 class IntrospectionAndMetadataTest {
   static TestServer server;
   static AppCredentials app;
   static AppCredentials other;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
+  static void start(TestServer s) {
+    server = s;
     app = server.accountWithApp("5313846");
     other = server.accountWithApp("le81823118");
   }
 
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   static String basic(AppCredentials a) {
     return "Basic " + Base64.getEncoder().encodeToString((a.clientId() + ":" + a.clientSecret()).getBytes(StandardCharsets.UTF_8));

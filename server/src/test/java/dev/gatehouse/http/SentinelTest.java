@@ -12,25 +12,21 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Sentinel's token endpoint, called in each shape real connectors use (SPEC A2). */
+@org.junit.jupiter.api.extension.ExtendWith(TestServer.PerClass.class)
 class SentinelTest {
   static TestServer server;
   static AppCredentials app;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
+  static void start(TestServer s) {
+    server = s;
     app = server.accountWithApp("5313846");
   }
 
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   static String path(String query) {
     return "/sentinel/api/account/5313846/app/token" + query;

@@ -12,7 +12,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -22,22 +21,19 @@ import org.junit.jupiter.api.Test;
  * strings that are not Unicode text are refused with a 400 naming the field. Also: odd JWS at
  * every endpoint that reads one is a 4xx, never a 500.
  */
+@org.junit.jupiter.api.extension.ExtendWith(TestServer.PerClass.class)
 class StrictInputTest {
   static TestServer server;
   static AppCredentials app;
   static String appJwt;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
+  static void start(TestServer s) {
+    server = s;
     app = server.accountWithApp("5313846");
     appJwt = server.appJwt(app);
   }
 
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   static HttpResponse<String> consumerBytes(byte[] body) {
     return server.send(server.request("/api/account/5313846/consumer?v=1.0").header("Authorization", appJwt)

@@ -6,23 +6,11 @@ import static dev.gatehouse.verifier.ErrorCode.INVALID_APP_JWT;
 import static dev.gatehouse.verifier.ErrorCode.INVALID_CONSUMER_JWS;
 import static dev.gatehouse.verifier.ErrorCode.MISSING_PARAMETER;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSObject;
-import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.JWKSet;
 import java.net.URI;
-import java.security.PublicKey;
-import java.security.interfaces.ECPublicKey;
-import java.security.interfaces.RSAPublicKey;
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -51,34 +39,16 @@ public final class ConnectorRequestVerifier {
   /** Header names that carry the ConsumerJWS, tried in this order. */
   public static final List<String> ON_BEHALF_HEADERS = List.of("X-LP-ON-BEHALF", "LP-On-Behalf");
 
-  /** Thrown inside to leave verification early; never escapes. */
-  private static final class Refused extends Exception {
-    final Rejection rejection;
-
-    Refused(ErrorCode code, String details) {
-      super(details, null, false, false);
-      this.rejection = new Rejection(code, details);
-    }
-  }
-
-  private final VerificationKeys keys;
-  private final String issuer;
   private final String requiredScope;
-  private final long skewSeconds;
-  private final Clock clock;
-  private final TokenCache<AppToken> appCache;
-  private final TokenCache<ConsumerToken> consumerCache;
-  private final Map<PublicKey, JWSVerifier> verifiers = new ConcurrentHashMap<>();
+  private final TokenChecks checks;
+  private final VerificationKeys keys;
 
   private ConnectorRequestVerifier(Builder b) {
     this.keys = b.keys;
-    this.issuer = b.issuer;
     this.requiredScope = b.requiredScope;
-    this.skewSeconds = b.clockSkew.getSeconds();
-    this.clock = b.clock;
-    this.appCache = new TokenCache<>(b.cacheSize);
-    this.consumerCache = new TokenCache<>(b.cacheSize);
+    this.checks = new TokenChecks(b.keys, b.issuer, b.clockSkew.getSeconds(), b.clock, b.cacheSize);
   }
+
 
   public static Builder builder() {
     return new Builder();
@@ -227,29 +197,29 @@ public final class ConnectorRequestVerifier {
   public Verification verify(String accountId, String authorization, String onBehalf) {
     try {
       if (accountId == null || accountId.isBlank()) {
-        throw new Refused(MISSING_PARAMETER, "brand id (account) is missing from the request");
+        throw new TokenChecks.Refused(MISSING_PARAMETER, "brand id (account) is missing from the request");
       }
       String app = token(authorization);
       if (app == null) {
-        throw new Refused(APP_JWT_MISSING, "Authorization header with the AppJWT is missing");
+        throw new TokenChecks.Refused(APP_JWT_MISSING, "Authorization header with the AppJWT is missing");
       }
       String consumer = token(onBehalf);
       if (consumer == null) {
-        throw new Refused(CONSUMER_JWS_MISSING, "X-LP-ON-BEHALF header with the ConsumerJWS is missing");
+        throw new TokenChecks.Refused(CONSUMER_JWS_MISSING, "X-LP-ON-BEHALF header with the ConsumerJWS is missing");
       }
-      AppToken a = appClaims(app);
+      AppToken a = checks.appClaims(app);
       if (!a.account().equals(accountId)) {
-        throw new Refused(MISSING_PARAMETER, "AppJWT aud is not the account of the request");
+        throw new TokenChecks.Refused(MISSING_PARAMETER, "AppJWT aud is not the account of the request");
       }
       if (requiredScope != null && !a.scopes().contains(requiredScope)) {
-        throw new Refused(MISSING_PARAMETER, "AppJWT scope does not include " + requiredScope);
+        throw new TokenChecks.Refused(MISSING_PARAMETER, "AppJWT scope does not include " + requiredScope);
       }
-      ConsumerToken c = consumerClaims(consumer);
+      ConsumerToken c = checks.consumerClaims(consumer);
       if (!c.account().equals(a.account())) {
-        throw new Refused(INVALID_CONSUMER_JWS, "ConsumerJWS belongs to another account");
+        throw new TokenChecks.Refused(INVALID_CONSUMER_JWS, "ConsumerJWS belongs to another account");
       }
       return new Identity(a.account(), a.clientId(), a.scopes(), a.expiresAt(), c.lpConsumerId(), c.extConsumerId());
-    } catch (Refused r) {
+    } catch (TokenChecks.Refused r) {
       return r.rejection;
     } catch (RuntimeException | StackOverflowError e) {
       // a key source or a provider that failed: refuse, never throw (parsing itself cannot get here)
@@ -268,10 +238,10 @@ public final class ConnectorRequestVerifier {
     try {
       String t = token(token);
       if (t == null) {
-        throw new Refused(APP_JWT_MISSING, "no AppJWT given");
+        throw new TokenChecks.Refused(APP_JWT_MISSING, "no AppJWT given");
       }
-      return appClaims(t);
-    } catch (Refused r) {
+      return checks.appClaims(t);
+    } catch (TokenChecks.Refused r) {
       throw new TokenRejectedException(r.rejection);
     } catch (RuntimeException | StackOverflowError e) {
       throw new TokenRejectedException(new Rejection(INVALID_APP_JWT, "AppJWT could not be read"));
@@ -287,175 +257,20 @@ public final class ConnectorRequestVerifier {
     try {
       String t = token(token);
       if (t == null) {
-        throw new Refused(CONSUMER_JWS_MISSING, "no ConsumerJWS given");
+        throw new TokenChecks.Refused(CONSUMER_JWS_MISSING, "no ConsumerJWS given");
       }
-      return consumerClaims(t);
-    } catch (Refused r) {
+      return checks.consumerClaims(t);
+    } catch (TokenChecks.Refused r) {
       throw new TokenRejectedException(r.rejection);
     } catch (RuntimeException | StackOverflowError e) {
       throw new TokenRejectedException(new Rejection(INVALID_CONSUMER_JWS, "ConsumerJWS could not be read"));
     }
   }
 
-  private AppToken appClaims(String token) throws Refused {
-    long now = clock.instant().getEpochSecond();
-    AppToken cached = appCache.get(token);
-    if (cached != null) {
-      if (now > cached.expiresAt() + skewSeconds || !keys.isPublished(cached.kid())) {
-        appCache.remove(token);
-        throw new Refused(INVALID_APP_JWT, now > cached.expiresAt() + skewSeconds ? "AppJWT expired" : "AppJWT signing key was retired");
-      }
-      return cached;
-    }
-    CompactJws jws = parse(token, INVALID_APP_JWT, "AppJWT");
-    String kid = jws.kid;
-    PublicKey key = kid == null ? null : keys.appKey(kid);
-    if (key == null) {
-      throw new Refused(INVALID_APP_JWT, "AppJWT kid is not a key of the issuer");
-    }
-    checkSignature(jws, key, INVALID_APP_JWT, "AppJWT");
-    Map<String, Object> claims = jws.claims;
-    if (!claims.containsKey("iss") && !claims.containsKey("exp")) { // e.g. a ConsumerJWS in the wrong header
-      throw new Refused(INVALID_APP_JWT, "token in Authorization is not an AppJWT");
-    }
-    if (!(claims.get("exp") instanceof Number exp)) {
-      throw new Refused(MISSING_PARAMETER, "AppJWT has no exp claim");
-    }
-    if (now > exp.longValue() + skewSeconds) {
-      throw new Refused(INVALID_APP_JWT, "AppJWT expired");
-    }
-    if (!issuer.equals(claims.get("iss"))) {
-      throw new Refused(MISSING_PARAMETER, "AppJWT iss is missing or not " + issuer);
-    }
-    if (!(claims.get("aud") instanceof String aud) || aud.isEmpty()) {
-      throw new Refused(MISSING_PARAMETER, "AppJWT has no aud (account) claim");
-    }
-    if (!(claims.get("azp") instanceof String azp) || azp.isEmpty()) {
-      throw new Refused(MISSING_PARAMETER, "AppJWT has no azp (client id) claim");
-    }
-    List<String> scopes = claims.get("scope") instanceof String s ? Arrays.asList(s.split(" ")) : List.of();
-    long iat = claims.get("iat") instanceof Number n ? n.longValue() : 0;
-    AppToken a = new AppToken(aud, azp, scopes, iat, exp.longValue(), kid);
-    appCache.put(token, a);
-    return a;
-  }
-
-  private ConsumerToken consumerClaims(String token) throws Refused {
-    ConsumerToken cached = consumerCache.get(token);
-    if (cached != null) {
-      if (!keys.isPublished(cached.kid())) {
-        consumerCache.remove(token);
-        throw new Refused(INVALID_CONSUMER_JWS, "ConsumerJWS signing key was retired");
-      }
-      return cached;
-    }
-    CompactJws jws = parse(token, INVALID_CONSUMER_JWS, "ConsumerJWS");
-    String kid = jws.kid;
-    PublicKey key = kid == null ? null : keys.consumerKey(kid);
-    if (key == null) {
-      throw new Refused(INVALID_CONSUMER_JWS, "ConsumerJWS kid is not a key of the issuer");
-    }
-    checkSignature(jws, key, INVALID_CONSUMER_JWS, "ConsumerJWS");
-    Map<String, Object> claims = jws.claims;
-    if (!(claims.get("account_id") instanceof String account)
-        || !(claims.get("lp_consumer_id") instanceof String lp)
-        || !(claims.get("ext_consumer_id") instanceof String ext)) {
-      throw new Refused(INVALID_CONSUMER_JWS, "ConsumerJWS lacks account_id, ext_consumer_id or lp_consumer_id");
-    }
-    ConsumerToken c = new ConsumerToken(account, lp, ext, kid);
-    consumerCache.put(token, c);
-    return c;
-  }
-
-  private static CompactJws parse(String token, ErrorCode code, String what) throws Refused {
-    CompactJws jws;
-    try {
-      jws = CompactJws.parse(token);
-    } catch (IllegalArgumentException e) {
-      throw new Refused(code, what + " is not a JWS in compact form (three base64url parts separated by dots, each header and"
-          + " payload one JSON object): " + e.getMessage());
-    }
-    if (!"RS256".equals(jws.alg) && !"ES256".equals(jws.alg)) {
-      throw new Refused(code, what + " alg " + printable(jws.alg) + " is not accepted; only RS256");
-    }
-    return jws;
-  }
-
-  private static String printable(String s) {
-    if (s == null) {
-      return "(none)";
-    }
-    String t = s.length() > 20 ? s.substring(0, 20) + "..." : s;
-    return t.replaceAll("[^\\x20-\\x7E]", "?");
-  }
-
-  private void checkSignature(CompactJws jws, PublicKey key, ErrorCode code, String what) throws Refused {
-    // the key decides the algorithm: an RSA key verifies RS256 only, a P-256 key ES256 only
-    String expected = key instanceof ECPublicKey ? "ES256" : "RS256";
-    if (!expected.equals(jws.alg)) {
-      throw new Refused(code, what + " alg " + jws.alg + " does not match its key");
-    }
-    boolean ok;
-    try {
-      ok = key instanceof RSAPublicKey rsa
-          ? verifyRs256(jws, rsa)
-          : JWSObject.parse(jws.token).verify(verifiers.computeIfAbsent(key, ConnectorRequestVerifier::verifierFor));
-    } catch (JOSEException | ParseException | RuntimeException | java.security.GeneralSecurityException e) {
-      ok = false;
-    }
-    if (!ok) {
-      throw new Refused(code, what + " signature does not verify");
-    }
-  }
-
-  /**
-   * RS256 (RFC 7518 §3.3) with a {@code Signature} kept per thread and key, initialised once (JCA
-   * resets it after each {@code verify}): a provider lookup and key initialisation per token cost
-   * a good part of a fast native provider's RSA work.
-   */
-  private static boolean verifyRs256(CompactJws jws, RSAPublicKey key) throws java.security.GeneralSecurityException {
-    java.util.Map<PublicKey, java.security.Signature> mine = RS256.get();
-    java.security.Signature s = mine.get(key);
-    if (s == null) {
-      if (mine.size() > 16) {
-        mine.clear();
-      }
-      s = java.security.Signature.getInstance("SHA256withRSA");
-      s.initVerify(key);
-      mine.put(key, s);
-    }
-    s.update(jws.signingInput);
-    try {
-      return s.verify(jws.signature);
-    } catch (java.security.SignatureException e) {
-      mine.remove(key); // its state is unknown now
-      return false;
-    }
-  }
-
-  private static final ThreadLocal<java.util.Map<PublicKey, java.security.Signature>> RS256 =
-      ThreadLocal.withInitial(java.util.HashMap::new);
-
-  private static JWSVerifier verifierFor(PublicKey key) {
-    try {
-      if (key instanceof RSAPublicKey rsa) {
-        return new RSASSAVerifier(rsa);
-      }
-      if (key instanceof ECPublicKey ec) {
-        return new ECDSAVerifier(ec);
-      }
-    } catch (JOSEException e) {
-      return null;
-    }
-    return null;
-  }
-
   /** The token from a header value: raw, or after {@code Bearer } (any case); null if absent or empty. */
   static String token(String header) {
     return BearerToken.from(header, true);
   }
-
-  private static final java.util.regex.Pattern ACCOUNT_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   /**
    * The account id of a Connector API path such as {@code /api/account/5313846/messaging/consumer/conversation}
@@ -469,39 +284,7 @@ public final class ConnectorRequestVerifier {
    * character or space: forms that some servers normalize into another account's path.
    */
   public static String accountFromPath(String pathOrUri) {
-    if (pathOrUri == null) {
-      return null;
-    }
-    int q = pathOrUri.indexOf('?');
-    String p = q < 0 ? pathOrUri : pathOrUri.substring(0, q);
-    if (!p.startsWith("/api/account/") || !isNormalPath(p)) {
-      return null;
-    }
-    int start = "/api/account/".length();
-    int end = p.indexOf('/', start);
-    String id = end < 0 ? p.substring(start) : p.substring(start, end);
-    return ACCOUNT_ID.matcher(id).matches() ? id : null;
-  }
-
-  private static boolean isNormalPath(String p) {
-    for (int i = 0; i < p.length(); i++) {
-      char c = p.charAt(i);
-      if (c <= ' ' || c >= 0x7F || c == '\\' || c == ';' || c == '#') {
-        return false;
-      }
-      if (c == '%' && i + 2 < p.length()) {
-        String e = p.substring(i + 1, i + 3).toLowerCase(java.util.Locale.ROOT);
-        if (e.equals("2e") || e.equals("2f") || e.equals("5c") || e.equals("25") || e.equals("00")) {
-          return false;
-        }
-      }
-    }
-    for (String segment : p.substring(1).split("/", -1)) {
-      if (segment.equals(".") || segment.equals("..")) {
-        return false;
-      }
-    }
-    return !p.contains("//");
+    return NormalPath.accountFromPath(pathOrUri);
   }
 
   /** The key source in use; for monitoring. */
