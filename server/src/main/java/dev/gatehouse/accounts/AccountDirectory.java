@@ -62,6 +62,19 @@ public final class AccountDirectory {
     return Optional.ofNullable(byId.get(id));
   }
 
+  /**
+   * The account, reading the store when this node does not hold it (made through another node a
+   * moment ago). Blocks on the store on a miss: call it off the event loop.
+   */
+  public Optional<Account> findOrLoad(AccountId id) {
+    Optional<Account> a = find(id);
+    if (a.isPresent()) {
+      return a;
+    }
+    reload();
+    return find(id);
+  }
+
   /** Looks up by the raw text of a path; invalid ids are simply not found. */
   public Optional<Account> find(String id) {
     return AccountId.isValid(id) ? find(new AccountId(id)) : Optional.empty();

@@ -89,6 +89,15 @@ public final class AppDirectory {
     return Optional.ofNullable(current(id));
   }
 
+  /**
+   * The app, reading the store when this node does not hold it (made through another node a moment
+   * ago). Blocks on the store on a miss: call it off the event loop.
+   */
+  public Optional<App> findOrLoad(ClientId id) {
+    Optional<App> a = find(id);
+    return a.isPresent() ? a : refresh(id);
+  }
+
   public Optional<App> find(ClientId id) {
     return Optional.ofNullable(byId.get(id));
   }

@@ -74,10 +74,10 @@ final class AdminEndpoints {
     }
     vertx.executeBlocking(() -> {
       if (accountMissing) {
-        accounts.reload();
+        accounts.findOrLoad(new AccountId(raw));
       }
       if (appMissing) {
-        apps.refresh(client);
+        apps.findOrLoad(client);
       }
       return null;
     }, false).onComplete(ar -> {

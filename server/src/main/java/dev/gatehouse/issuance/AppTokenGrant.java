@@ -86,6 +86,6 @@ public final class AppTokenGrant {
 
   /** Reads the app from the store (blocking), after {@link NotSeenYet}. */
   public void catchUp(NotSeenYet miss) {
-    apps.refresh(miss.clientId());
+    apps.findOrLoad(miss.clientId());
   }
 }

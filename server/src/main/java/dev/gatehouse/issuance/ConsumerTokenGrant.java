@@ -111,10 +111,8 @@ public final class ConsumerTokenGrant {
 
   /** Reads the app and the account from the store (blocking), after {@link NotSeenYet}. */
   public void catchUp(NotSeenYet miss) {
-    apps.refresh(miss.token().clientId());
-    if (accounts.find(miss.account()).isEmpty()) {
-      accounts.reload();
-    }
+    apps.findOrLoad(miss.token().clientId());
+    accounts.findOrLoad(miss.account());
   }
 
   /** @param extConsumerId the connector's id for the consumer, not yet checked */
