@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * An app installed on an account: the OAuth client a connector authenticates as. Holds only
  * hashes of its secrets: the current one and, during a rotation's grace period, the previous one
- * with the instant it stops working.
+ * with the instant it stops working; and the instant before which its AppJWTs are refused (set
+ * when it is disabled or its secret is cut off at once; null when never).
  */
 public record App(
     ClientId clientId,
@@ -19,7 +20,8 @@ public record App(
     Instant createdAt,
     Instant updatedAt,
     String previousSecretHash,
-    Instant previousSecretExpiresAt) {
+    Instant previousSecretExpiresAt,
+    Instant tokensNotBefore) {
 
   public static final String CONSUMER_SCOPE = "msg.consumer";
 
@@ -32,18 +34,30 @@ public record App(
 
   /** A new app with one secret. */
   public App(ClientId clientId, AccountId accountId, String name, String secretHash, List<String> scopes, boolean enabled, Instant createdAt, Instant updatedAt) {
-    this(clientId, accountId, name, secretHash, scopes, enabled, createdAt, updatedAt, null, null);
+    this(clientId, accountId, name, secretHash, scopes, enabled, createdAt, updatedAt, null, null, null);
   }
 
+  /** Disabling also refuses every AppJWT issued so far, for good: enabling again does not bring them back. */
   public App withEnabled(boolean on, Instant now) {
-    return new App(clientId, accountId, name, secretHash, scopes, on, createdAt, now, previousSecretHash, previousSecretExpiresAt);
+    return new App(clientId, accountId, name, secretHash, scopes, on, createdAt, now, previousSecretHash, previousSecretExpiresAt,
+        on ? tokensNotBefore : now);
+  }
+
+  /**
+   * Whether an AppJWT issued at {@code issuedAtEpochSecond} is still honoured: not if it was issued
+   * before the app was last disabled or had its secret cut off. {@code iat} has a one-second
+   * resolution, so a token issued earlier within the same second as the cut is still honoured.
+   */
+  public boolean honoursTokenIssuedAt(long issuedAtEpochSecond) {
+    return tokensNotBefore == null || issuedAtEpochSecond >= tokensNotBefore.getEpochSecond();
   }
 
   /** The new secret's hash becomes current; the old one keeps working until {@code oldValidUntil}, or stops now if that is not after {@code now}. */
   public App withNewSecret(String newHash, Instant now, Instant oldValidUntil) {
     boolean grace = oldValidUntil.isAfter(now);
+    // cut off at once: the tokens the old secret got go with it
     return new App(clientId, accountId, name, newHash, scopes, enabled, createdAt, now,
-        grace ? secretHash : null, grace ? oldValidUntil : null);
+        grace ? secretHash : null, grace ? oldValidUntil : null, grace ? tokensNotBefore : now);
   }
 
   public String scope() {

@@ -54,7 +54,7 @@ final class GatewayEndpoint {
         : originals.isEmpty() && rawPath.startsWith(PREFIX) ? rawPath.substring(PREFIX.length()) : null;
     Verification v = verifier.verifyHeaders(ConnectorRequestVerifier.accountFromPath(path), req.headers()::getAll);
     if (v instanceof Identity id) {
-      String problem = standing.appProblem(id.clientId(), id.accountId());
+      String problem = standing.appProblem(id.clientId(), id.accountId(), id.appTokenIssuedAt());
       if (problem != null) {
         v = new Rejection(ErrorCode.INVALID_APP_JWT, problem);
       } else if ((problem = standing.consumerProblem(id.accountId(), id.lpConsumerId())) != null) {

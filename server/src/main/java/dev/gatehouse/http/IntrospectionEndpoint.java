@@ -55,7 +55,7 @@ final class IntrospectionEndpoint {
     JsonObject inactive = new JsonObject().put("active", false);
     try {
       AppToken a = verifier.verifyAppJwt(token);
-      if (standing.appProblem(a.clientId(), a.account()) != null || (caller != null && !caller.equals(a.account()))) {
+      if (standing.appProblem(a.clientId(), a.account(), a.issuedAt()) != null || (caller != null && !caller.equals(a.account()))) {
         return inactive;
       }
       return new JsonObject()

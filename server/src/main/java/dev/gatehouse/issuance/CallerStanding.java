@@ -66,10 +66,12 @@ public final class CallerStanding {
   }
 
   /**
-   * @return null when the app {@code clientId} exists on {@code accountId} and is enabled (and the
-   *     account exists), else what is wrong, for the client
+   * @param issuedAt the AppJWT's {@code iat} (epoch seconds)
+   * @return null when the app {@code clientId} exists on {@code accountId}, is enabled, and has not
+   *     revoked tokens issued at {@code issuedAt} (by being disabled or having its secret cut off
+   *     since), and the account exists; else what is wrong, for the client
    */
-  public String appProblem(String clientId, String accountId) {
+  public String appProblem(String clientId, String accountId, long issuedAt) {
     ClientId id = ClientId.parseOrNull(clientId);
     App app = id == null ? null : apps.find(id).orElse(null);
     if (app == null || !app.accountId().value().equals(accountId)) {
@@ -77,6 +79,9 @@ public final class CallerStanding {
     }
     if (!app.enabled()) {
       return "the app " + app.clientId() + " this AppJWT was issued to is disabled";
+    }
+    if (!app.honoursTokenIssuedAt(issuedAt)) {
+      return "this AppJWT was issued before its app was disabled or its secret was cut off; get a new one from Sentinel";
     }
     if (accounts.find(accountId).isEmpty()) {
       return "account " + accountId + " no longer exists";

@@ -98,7 +98,7 @@ public final class ConsumerTokenGrant {
     if ((apps.find(vt.clientId()).isEmpty() || accounts.find(account).isEmpty()) && misses.allow(vt.clientId().value())) {
       return new NotSeenYet(vt, account);
     }
-    String problem = standing.appProblem(vt.clientId().value(), account.value());
+    String problem = standing.appProblem(vt.clientId().value(), account.value(), vt.issuedAtEpochSecond());
     if (problem != null) {
       return GrantRefused.of(GrantRefused.Reason.INVALID_TOKEN, problem);
     }

@@ -17,7 +17,7 @@ public final class JdbcAppRepository implements AppRepository {
   }
 
   private static final String SELECT = "SELECT client_id, account_id, name, secret_hash, scope, enabled, created_at, updated_at,"
-      + " previous_secret_hash, previous_secret_expires_at FROM apps";
+      + " previous_secret_hash, previous_secret_expires_at, tokens_not_before FROM apps";
 
   @Override
   public List<App> findAll() {
@@ -40,7 +40,8 @@ public final class JdbcAppRepository implements AppRepository {
             Instant.ofEpochMilli(rs.getLong(7)),
             Instant.ofEpochMilli(rs.getLong(8)),
             rs.getString(9),
-            Jdbc.instant(rs, 10));
+            Jdbc.instant(rs, 10),
+            Jdbc.instant(rs, 11));
   }
 
   @Override
@@ -67,14 +68,15 @@ public final class JdbcAppRepository implements AppRepository {
   public boolean update(App a) {
     return jdbc.update(
             "UPDATE apps SET enabled = ?, updated_at = ?, secret_hash = ?, previous_secret_hash = ?,"
-                + " previous_secret_expires_at = ? WHERE client_id = ?",
+                + " previous_secret_expires_at = ?, tokens_not_before = ? WHERE client_id = ?",
             ps -> {
               ps.setBoolean(1, a.enabled());
               ps.setLong(2, a.updatedAt().toEpochMilli());
               ps.setString(3, a.secretHash());
               ps.setString(4, a.previousSecretHash());
               Jdbc.setInstant(ps, 5, a.previousSecretExpiresAt());
-              ps.setString(6, a.clientId().value());
+              Jdbc.setInstant(ps, 6, a.tokensNotBefore());
+              ps.setString(7, a.clientId().value());
             })
         == 1;
   }

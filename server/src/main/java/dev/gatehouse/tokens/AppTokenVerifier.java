@@ -83,7 +83,7 @@ public final class AppTokenVerifier {
     if (clientId == null) {
       throw new TokenRejectedException(INVALID_TOKEN, "AppJWT azp is not a client_id");
     }
-    return new VerifiedAppToken(a.account(), clientId, a.scopes(), a.expiresAt(), a.kid());
+    return new VerifiedAppToken(a.account(), clientId, a.scopes(), a.issuedAt(), a.expiresAt(), a.kid());
   }
 
   /** The cache, for metrics. */

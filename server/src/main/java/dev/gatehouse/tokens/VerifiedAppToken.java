@@ -8,7 +8,8 @@ import java.util.List;
  * ({@code aud}, null if it is not a string), the app, its scopes, when it expires, and the kid that
  * signed it.
  */
-public record VerifiedAppToken(String audience, ClientId clientId, List<String> scopes, long expiresAtEpochSecond, String kid) {
+public record VerifiedAppToken(String audience, ClientId clientId, List<String> scopes, long issuedAtEpochSecond, long expiresAtEpochSecond,
+    String kid) {
   public VerifiedAppToken {
     scopes = List.copyOf(scopes);
   }

@@ -218,7 +218,7 @@ public final class ConnectorRequestVerifier {
       if (!c.account().equals(a.account())) {
         throw new TokenChecks.Refused(INVALID_CONSUMER_JWS, "ConsumerJWS belongs to another account");
       }
-      return new Identity(a.account(), a.clientId(), a.scopes(), a.expiresAt(), c.lpConsumerId(), c.extConsumerId());
+      return new Identity(a.account(), a.clientId(), a.scopes(), a.issuedAt(), a.expiresAt(), c.lpConsumerId(), c.extConsumerId());
     } catch (TokenChecks.Refused r) {
       return r.rejection;
     } catch (RuntimeException | StackOverflowError e) {
