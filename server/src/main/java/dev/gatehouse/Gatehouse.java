@@ -66,6 +66,9 @@ public final class Gatehouse implements AutoCloseable {
 
   private final Vertx vertx;
   private final HttpListener listener;
+  /** The admin API and /metrics, when apart from the public listener; null otherwise. */
+  private final HttpListener adminListener;
+  private final String adminHost;
   private final Database db;
   private final DataFolder data;
   private final boolean tls;
@@ -82,7 +85,7 @@ public final class Gatehouse implements AutoCloseable {
   private final ClusterSync sync;
   private final java.util.concurrent.ScheduledExecutorService scheduler;
 
-  private Gatehouse(Vertx vertx, HttpListener listener, Database db, DataFolder data, boolean tls, String bindHost, Path tlsCertificate,
+  private Gatehouse(Vertx vertx, HttpListener listener, HttpListener adminListener, String adminHost, Database db, DataFolder data, boolean tls, String bindHost, Path tlsCertificate,
       CryptoProvider crypto, ConsumerRegistry consumers, KeyRotation rotation, ClusterSync sync, java.util.concurrent.atomic.AtomicBoolean up) {
     this.up = up;
     this.consumers = consumers;
@@ -103,6 +106,8 @@ public final class Gatehouse implements AutoCloseable {
     }, 10, 10, TimeUnit.SECONDS);
     this.vertx = vertx;
     this.listener = listener;
+    this.adminListener = adminListener;
+    this.adminHost = adminHost;
     this.db = db;
     this.data = data;
     this.tls = tls;
@@ -151,6 +156,7 @@ public final class Gatehouse implements AutoCloseable {
     boot.shutdown();
     Database db = null;
     Vertx vertx = null;
+    HttpListener adminListener;
     ConsumerRegistry consumers = null;
     ClusterSync sync = null;
     try {
@@ -247,13 +253,21 @@ public final class Gatehouse implements AutoCloseable {
           new dev.gatehouse.issuance.AppTokenGrant(apps, appTokens, standing, misses),
           new dev.gatehouse.issuance.ConsumerTokenGrant(appTokenVerifier, standing, apps, accounts, consumerTokens, consumers, misses),
           new dev.gatehouse.admin.AdminActions(accounts, apps, consumers, rotation, audit, sync::changed));
-      io.vertx.ext.web.Router router = HttpApi.router(vertx, parts);
-      HttpListener listener = HttpListener.start(vertx, opts, router, cfg.eventLoops, new HttpListener.Limits(cfg.maxConnections,
-          cfg.headerTimeoutSeconds * 1000, cfg.bodyTimeoutSeconds * 1000, cfg.idleTimeoutSeconds * 1000));
+      HttpListener.Limits limits = new HttpListener.Limits(cfg.maxConnections,
+          cfg.headerTimeoutSeconds * 1000, cfg.bodyTimeoutSeconds * 1000, cfg.idleTimeoutSeconds * 1000);
+      boolean apart = cfg.adminPort != null;
+      HttpListener listener = HttpListener.start(vertx, opts,
+          HttpApi.router(vertx, parts, apart ? HttpApi.Side.PUBLIC : HttpApi.Side.ALL), cfg.eventLoops, limits);
+      // the admin API and /metrics on a listener of their own: one event loop is plenty for them
+      adminListener = apart
+          ? HttpListener.start(vertx, new HttpServerOptions(opts).setHost(cfg.adminHost).setPort(cfg.adminPort),
+              HttpApi.router(vertx, parts, HttpApi.Side.ADMIN), 1, limits)
+          : null;
       String publicHost = cfg.publicHost != null ? cfg.publicHost : publicName(cfg.host) + ":" + listener.port();
       services.directory = new ServiceDirectory(publicHost, cfg.services);
       publicBase.set((opts.isSsl() ? "https://" : "http://") + publicHost);
-      Gatehouse g = new Gatehouse(vertx, listener, db, data, opts.isSsl(), cfg.host, certFile, crypto, consumers, rotation, sync, up);
+      Gatehouse g = new Gatehouse(vertx, listener, adminListener, cfg.adminHost, db, data, opts.isSsl(), cfg.host, certFile, crypto, consumers,
+          rotation, sync, up);
       g.adminTokenFromEnvironment = cfg.adminTokenText() != null;
       if (cfg.tlsSelfSigned) {
         g.renewSelfSignedCertificate(hostOnly(cfg.publicHost != null ? cfg.publicHost : publicName(cfg.host)), cfg.clock);
@@ -369,6 +383,11 @@ public final class Gatehouse implements AutoCloseable {
   }
 
   /** {@code http[s]://host:port}, for clients on this machine. */
+  /** Where the admin API and /metrics are served: the admin listener, or {@link #baseUrl()} when there is none. */
+  public String adminBaseUrl() {
+    return adminListener == null ? baseUrl() : (tls ? "https://" : "http://") + publicName(adminHost) + ":" + adminListener.port();
+  }
+
   public String baseUrl() {
     return (tls ? "https://" : "http://") + publicName(bindHost) + ":" + port();
   }
@@ -401,6 +420,7 @@ public final class Gatehouse implements AutoCloseable {
         + " | store: " + db.description()
         + " | signing: " + crypto.describe()
         + " | admin token: " + (adminTokenFromEnvironment ? "from GATEHOUSE_ADMIN_TOKEN" : adminTokenFile().toString())
+        + (adminListener != null ? " | admin API and metrics on " + adminBaseUrl() : "")
         + (tlsCertificate != null ? " | TLS certificate: " + tlsCertificate : "")
         + " | " + uptime + " ms since JVM start";
   }
@@ -417,6 +437,9 @@ public final class Gatehouse implements AutoCloseable {
     sync.close();
     try {
       listener.shutdown(30);
+      if (adminListener != null) {
+        adminListener.shutdown(5);
+      }
     } catch (Exception e) {
       LOG.warn("HTTP server did not shut down cleanly: {}", e.toString());
     }

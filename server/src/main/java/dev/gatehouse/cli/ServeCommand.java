@@ -109,6 +109,20 @@ final class ServeCommand implements Callable<Integer> {
           + " change notices other nodes send; 0 turns it off (GATEHOUSE_REFRESH_INTERVAL). Default: ${DEFAULT-VALUE}")
   long refreshInterval;
 
+  @Option(names = "--admin-port", defaultValue = "${env:GATEHOUSE_ADMIN_PORT}",
+      description = "Serve the admin API and /metrics on a listener of their own on this port (0 = any free port);"
+          + " the public port then answers 404 for them (GATEHOUSE_ADMIN_PORT)")
+  Integer adminPort;
+
+  @Option(names = "--admin-host", defaultValue = "${env:GATEHOUSE_ADMIN_HOST:-127.0.0.1}",
+      description = "Address of the admin listener (GATEHOUSE_ADMIN_HOST). Default: ${DEFAULT-VALUE}")
+  String adminHost;
+
+  @Option(names = "--admin-on-public-port", defaultValue = "${env:GATEHOUSE_ADMIN_ON_PUBLIC_PORT:-false}",
+      description = "Serve the admin API and /metrics on a public, non-loopback --host without a listener of their own"
+          + " (GATEHOUSE_ADMIN_ON_PUBLIC_PORT)")
+  boolean adminOnPublicPort;
+
   @Option(names = "--max-connections", defaultValue = "${env:GATEHOUSE_MAX_CONNECTIONS:-10000}",
       description = "Open connections at most; more are closed at once (GATEHOUSE_MAX_CONNECTIONS). Default: ${DEFAULT-VALUE}")
   int maxConnections;
@@ -138,6 +152,7 @@ final class ServeCommand implements Callable<Integer> {
         .issuer(issuer).appTokenLifetimeSeconds(appTokenTtl).keyBits(keySize).algorithm(alg).jwksMaxAgeSeconds(jwksMaxAge)
         .db(db).crypto(crypto)
         .consumerTokenCacheSize(consumerTokenCache).appTokenCacheSize(appTokenCache).accessLog(accessLog)
+        .adminPort(adminPort).adminHost(adminHost).adminOnPublicPort(adminOnPublicPort)
         .maxConnections(maxConnections).headerTimeoutSeconds(headerTimeout).bodyTimeoutSeconds(bodyTimeout)
         .idleTimeoutSeconds(idleTimeout).maxStalenessSeconds(maxStaleness)
         .keyPublicationDelaySeconds(keyPublicationDelay).appKeyRotationDays(appKeyRotationDays).refreshSeconds(refreshInterval)

@@ -39,6 +39,10 @@ public final class ServerConfig {
   public final long appKeyRotationDays;
   /** How often a node on PostgreSQL reads everything again, besides change notices (0: never). */
   public final long refreshSeconds;
+  /** The admin listener's port (admin API and /metrics on their own); null: served on the public port. */
+  public final Integer adminPort;
+  public final String adminHost;
+  public final boolean adminOnPublicPort;
   public final int maxConnections;
   public final long headerTimeoutSeconds;
   public final long bodyTimeoutSeconds;
@@ -48,6 +52,9 @@ public final class ServerConfig {
   public final Clock clock;
 
   private ServerConfig(Builder b) {
+    this.adminPort = b.adminPort;
+    this.adminHost = b.adminHost;
+    this.adminOnPublicPort = b.adminOnPublicPort;
     this.maxConnections = b.maxConnections;
     this.headerTimeoutSeconds = b.headerTimeoutSeconds;
     this.bodyTimeoutSeconds = b.bodyTimeoutSeconds;
@@ -130,12 +137,19 @@ public final class ServerConfig {
     private long appKeyRotationDays = 30;
     private long refreshSeconds = 30;
     private Clock clock = Clock.systemUTC();
+    private Integer adminPort;
+    private String adminHost = "127.0.0.1";
+    private boolean adminOnPublicPort;
     private int maxConnections = 10_000;
     private long headerTimeoutSeconds = 10;
     private long bodyTimeoutSeconds = 30;
     private long idleTimeoutSeconds = 60;
     private long maxStalenessSeconds = 300;
 
+    /** A listener of its own for the admin API and /metrics (0: any free port); null: none. */
+    public Builder adminPort(Integer p) { this.adminPort = p; return this; }
+    public Builder adminHost(String h) { this.adminHost = h == null || h.isBlank() ? "127.0.0.1" : h.trim(); return this; }
+    public Builder adminOnPublicPort(boolean on) { this.adminOnPublicPort = on; return this; }
     public Builder maxConnections(int n) { this.maxConnections = n; return this; }
     public Builder headerTimeoutSeconds(long s) { this.headerTimeoutSeconds = s; return this; }
     public Builder bodyTimeoutSeconds(long s) { this.bodyTimeoutSeconds = s; return this; }
@@ -195,6 +209,12 @@ public final class ServerConfig {
       require(appKeyRotationDays >= 0 && appKeyRotationDays <= 3650, "--app-key-rotation-days must be 0..3650, got " + appKeyRotationDays);
       require(keyPublicationDelaySeconds <= 7 * 86_400, "--key-publication-delay must be at most 604800 seconds, got " + keyPublicationDelaySeconds);
       require(refreshSeconds >= 0 && refreshSeconds <= 86_400, "--refresh-interval must be 0..86400 seconds, got " + refreshSeconds);
+      require(adminPort == null || (adminPort >= 0 && adminPort <= 65535), "--admin-port must be 0..65535, got " + adminPort);
+      require(adminPort == null || adminPort == 0 || port == 0 || !adminPort.equals(port) || !adminHost.equals(host),
+          "--admin-port must differ from --port");
+      require(adminPort != null || adminOnPublicPort || isLoopback(host),
+          "--host " + host + " would serve the admin API and /metrics to everyone who reaches that address: give --admin-port"
+              + " (and --admin-host) for a listener of their own, or --admin-on-public-port to accept that");
       require(maxConnections >= 16 && maxConnections <= 1_000_000, "--max-connections must be 16..1000000, got " + maxConnections);
       require(headerTimeoutSeconds >= 1 && headerTimeoutSeconds <= 600, "--header-timeout must be 1..600 seconds, got " + headerTimeoutSeconds);
       require(bodyTimeoutSeconds >= 1 && bodyTimeoutSeconds <= 600, "--body-timeout must be 1..600 seconds, got " + bodyTimeoutSeconds);
@@ -203,6 +223,11 @@ public final class ServerConfig {
       require(adminTokenText == null || adminTokenText.length() >= 16,
           "GATEHOUSE_ADMIN_TOKEN must be at least 16 characters");
       return new ServerConfig(this);
+    }
+
+    static boolean isLoopback(String host) {
+      String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+      return h.equalsIgnoreCase("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1");
     }
 
     private static void require(boolean ok, String message) {

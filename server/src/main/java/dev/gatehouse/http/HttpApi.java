@@ -57,11 +57,52 @@ public final class HttpApi {
     }
   }
 
+  /** Which routes a listener serves. */
+  public enum Side {
+    /** Everything on one port (the default, and with {@code --admin-on-public-port}). */
+    ALL,
+    /** The public API and health, no admin API and no metrics (when the admin side has its own listener). */
+    PUBLIC,
+    /** The admin API, metrics and health. */
+    ADMIN;
+
+    boolean servesPublic() {
+      return this != ADMIN;
+    }
+
+    boolean servesAdmin() {
+      return this != PUBLIC;
+    }
+  }
+
+  /** Everything on one router. */
   public static Router router(Vertx vertx, Parts p) {
+    return router(vertx, p, Side.ALL);
+  }
+
+  public static Router router(Vertx vertx, Parts p, Side side) {
     Router r = Router.router(vertx);
     RawBody body = new RawBody(MAX_BODY);
     bindMetrics(p);
     r.route().handler(new HttpMetrics(p.metrics(), p.accessLog())::begin);
+    if (side.servesAdmin()) {
+      metricsRoute(vertx, p, r);
+    }
+    if (side.servesPublic()) {
+      publicRoutes(vertx, p, r, body);
+    }
+    HealthEndpoints health = new HealthEndpoints(p.ready(), p.signingProvider(), p.store(), p.sync()::storeUp, p.standing()::isFresh);
+    r.get("/health/live").handler(health::live);
+    r.get("/health/ready").handler(health::ready);
+    r.get("/health/ready/admin").handler(health::readyAdmin);
+    if (side.servesAdmin()) {
+      adminRoutes(vertx, p, r, body);
+    }
+    failureHandlers(r);
+    return r;
+  }
+
+  private static void metricsRoute(Vertx vertx, Parts p, Router r) {
     r.get("/metrics").handler(ctx -> vertx.executeBlocking(() -> p.metrics().scrape(), false).onComplete(ar -> {
       if (ar.succeeded()) {
         ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(ar.result());
@@ -69,7 +110,9 @@ public final class HttpApi {
         ctx.fail(ar.cause());
       }
     }));
+  }
 
+  private static void publicRoutes(Vertx vertx, Parts p, Router r, RawBody body) {
     SentinelEndpoint sentinel = new SentinelEndpoint(vertx, p.appTokenGrant(),
         io.micrometer.core.instrument.Counter.builder("gatehouse.tokens.issued").tag("kind", "app_jwt").description("Tokens issued").register(p.metrics()));
     r.post("/sentinel/api/account/:accountId/app/token").handler(body).handler(sentinel::tokenV1);
@@ -102,11 +145,9 @@ public final class HttpApi {
     // the OpenID-style placement (issuer path first), which many client libraries use
     r.get("/sentinel/api/account/:accountId/.well-known/oauth-authorization-server").handler(metadata::account);
 
-    HealthEndpoints health = new HealthEndpoints(p.ready(), p.signingProvider(), p.store(), p.sync()::storeUp, p.standing()::isFresh);
-    r.get("/health/live").handler(health::live);
-    r.get("/health/ready").handler(health::ready);
-    r.get("/health/ready/admin").handler(health::readyAdmin);
+  }
 
+  private static void adminRoutes(Vertx vertx, Parts p, Router r, RawBody body) {
     AdminRequests adminRequests = new AdminRequests(vertx, p.accounts());
     String actor = AdminEndpoints.actor(p.adminToken());
     AdminEndpoints admin = new AdminEndpoints(vertx, p.adminToken(), p.accounts(), p.apps(), p.adminActions(), adminRequests);
@@ -135,12 +176,14 @@ public final class HttpApi {
     r.post("/admin/v1/accounts/:accountId/consumers/:lp/restore").handler(adminConsumers::restoreConsumer);
     r.delete("/admin/v1/accounts/:accountId/consumers/:lp").handler(adminConsumers::eraseConsumer);
 
+  }
+
+  private static void failureHandlers(Router r) {
     r.route().failureHandler(HttpApi::failure);
     r.errorHandler(404, ctx -> Responses.error(ctx, ApiError.notFound("no such endpoint: " + ctx.request().method() + " " + SentinelEndpoint.printable(ctx.request().path()))));
     r.errorHandler(405, ctx -> Responses.error(ctx, ApiError.of(405, "method_not_allowed", "method " + ctx.request().method() + " is not allowed on " + SentinelEndpoint.printable(ctx.request().path()))));
     r.errorHandler(413, ctx -> Responses.error(ctx, ApiError.of(413, "request_too_large", "request body is larger than " + MAX_BODY + " bytes")));
     r.errorHandler(500, HttpApi::failure);
-    return r;
   }
 
   private static void bindMetrics(Parts p) {
