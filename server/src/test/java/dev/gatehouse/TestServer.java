@@ -48,7 +48,7 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
-  public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+  public static final String ADMIN_TOKEN = "gh-test-5f2c8e1a9b7d3046c2e8f1a0b9d7c3e5";
 
   public final Path dataDir;
   public final MutableClock clock;

@@ -27,9 +27,12 @@ final class AdminClient {
       description = "Server base URL (GATEHOUSE_SERVER). Default: ${DEFAULT-VALUE}")
   String server;
 
-  @Option(names = "--admin-token", defaultValue = "${env:GATEHOUSE_ADMIN_TOKEN}",
-      description = "Admin token (GATEHOUSE_ADMIN_TOKEN); else read from DATA/admin-token")
-  String adminToken;
+  /** From the environment only: a token on the command line would show in every process listing. */
+  String adminToken = System.getenv("GATEHOUSE_ADMIN_TOKEN");
+
+  @Option(names = "--admin-token-file", defaultValue = "${env:GATEHOUSE_ADMIN_TOKEN_FILE}",
+      description = "File holding the admin token (GATEHOUSE_ADMIN_TOKEN_FILE); else GATEHOUSE_ADMIN_TOKEN, else DATA/admin-token")
+  Path adminTokenFile;
 
   @Option(names = "--data", defaultValue = "${env:GATEHOUSE_DATA:-gatehouse-data}",
       description = "Data folder holding admin-token (GATEHOUSE_DATA). Default: ${DEFAULT-VALUE}")
@@ -85,6 +88,13 @@ final class AdminClient {
   }
 
   private String token() {
+    if (adminTokenFile != null) {
+      try {
+        return Files.readString(adminTokenFile).trim();
+      } catch (IOException e) {
+        throw new Failure("cannot read --admin-token-file " + adminTokenFile + ": " + e.getMessage());
+      }
+    }
     if (adminToken != null && !adminToken.isBlank()) {
       return adminToken.trim();
     }
@@ -92,7 +102,7 @@ final class AdminClient {
     try {
       return Files.readString(f).trim();
     } catch (IOException e) {
-      throw new Failure("no admin token: give --admin-token, set GATEHOUSE_ADMIN_TOKEN, or point --data at the server's data folder (" + f + " is not readable)");
+      throw new Failure("no admin token: give --admin-token-file, set GATEHOUSE_ADMIN_TOKEN, or point --data at the server's data folder (" + f + " is not readable)");
     }
   }
 

@@ -109,6 +109,11 @@ final class ServeCommand implements Callable<Integer> {
           + " change notices other nodes send; 0 turns it off (GATEHOUSE_REFRESH_INTERVAL). Default: ${DEFAULT-VALUE}")
   long refreshInterval;
 
+  @Option(names = "--admin-token-file", defaultValue = "${env:GATEHOUSE_ADMIN_TOKEN_FILE}",
+      description = "File holding the admin token, e.g. a mounted secret (GATEHOUSE_ADMIN_TOKEN_FILE); else"
+          + " GATEHOUSE_ADMIN_TOKEN, else DATA/admin-token, made on first start")
+  java.nio.file.Path adminTokenFile;
+
   @Option(names = "--admin-port", defaultValue = "${env:GATEHOUSE_ADMIN_PORT}",
       description = "Serve the admin API and /metrics on a listener of their own on this port (0 = any free port);"
           + " the public port then answers 404 for them (GATEHOUSE_ADMIN_PORT)")
@@ -157,7 +162,7 @@ final class ServeCommand implements Callable<Integer> {
         .idleTimeoutSeconds(idleTimeout).maxStalenessSeconds(maxStaleness)
         .keyPublicationDelaySeconds(keyPublicationDelay).appKeyRotationDays(appKeyRotationDays).refreshSeconds(refreshInterval)
         .masterKey(System.getenv("GATEHOUSE_MASTER_KEY"))
-        .adminToken(System.getenv("GATEHOUSE_ADMIN_TOKEN"));
+        .adminToken(adminTokenFile != null ? readTokenFile(adminTokenFile) : System.getenv("GATEHOUSE_ADMIN_TOKEN"));
     if (eventLoops > 0) {
       b.eventLoops(eventLoops);
     }
@@ -183,5 +188,13 @@ final class ServeCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  private static String readTokenFile(java.nio.file.Path f) {
+    try {
+      return java.nio.file.Files.readString(f).trim();
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("cannot read --admin-token-file " + f + ": " + e.getMessage());
+    }
   }
 }

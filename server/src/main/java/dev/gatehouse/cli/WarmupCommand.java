@@ -31,7 +31,7 @@ final class WarmupCommand implements Callable<Integer> {
     Path dir = null;
     try {
       dir = Files.createTempDirectory("gatehouse-warmup");
-      String token = "warmup-admin-token-" + System.nanoTime();
+      String token = java.util.HexFormat.of().formatHex(randomBytes());
       try (Gatehouse g = Gatehouse.start(ServerConfig.builder().dataDir(dir.resolve("data")).port(0).adminToken(token).build())) {
         flow(g.baseUrl(), "Bearer " + token);
       }
@@ -93,5 +93,11 @@ final class WarmupCommand implements Callable<Integer> {
     } catch (IOException ignored) {
       // a temporary folder left behind is harmless
     }
+  }
+
+  private static byte[] randomBytes() {
+    byte[] b = new byte[32];
+    new java.security.SecureRandom().nextBytes(b);
+    return b;
   }
 }

@@ -111,7 +111,12 @@ public final class DataFolder {
     if (fromEnvironment != null) {
       return fromEnvironment;
     }
-    return readOrCreate(adminTokenFile(), DataFolder::newToken);
+    String t = readOrCreate(adminTokenFile(), DataFolder::newToken);
+    String problem = AdminTokenRule.problem(t);
+    if (problem != null) {
+      throw new IllegalArgumentException(adminTokenFile() + ": " + problem);
+    }
+    return t;
   }
 
   public Path adminTokenFile() {

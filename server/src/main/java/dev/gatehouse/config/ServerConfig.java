@@ -220,8 +220,8 @@ public final class ServerConfig {
       require(bodyTimeoutSeconds >= 1 && bodyTimeoutSeconds <= 600, "--body-timeout must be 1..600 seconds, got " + bodyTimeoutSeconds);
       require(idleTimeoutSeconds >= 1 && idleTimeoutSeconds <= 3600, "--idle-timeout must be 1..3600 seconds, got " + idleTimeoutSeconds);
       require(maxStalenessSeconds >= 0 && maxStalenessSeconds <= 30L * 86_400, "--max-staleness must be 0..2592000 seconds, got " + maxStalenessSeconds);
-      require(adminTokenText == null || adminTokenText.length() >= 16,
-          "GATEHOUSE_ADMIN_TOKEN must be at least 16 characters");
+      require(adminTokenText == null || AdminTokenRule.problem(adminTokenText) == null,
+          "the admin token (GATEHOUSE_ADMIN_TOKEN or --admin-token-file): " + (adminTokenText == null ? "" : AdminTokenRule.problem(adminTokenText)));
       return new ServerConfig(this);
     }
 

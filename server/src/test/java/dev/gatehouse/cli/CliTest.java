@@ -24,11 +24,22 @@ class CliTest {
   }
 
 
+  /** A token in a file, as the CLI takes it (never on the command line). */
+  static String tokenFile(String token) {
+    try {
+      java.nio.file.Path f = java.nio.file.Files.createTempFile("admin", ".token");
+      java.nio.file.Files.writeString(f, token);
+      return f.toString();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   static Run cli(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     if (List.of("account", "app", "keys").contains(args[0]) && all.stream().noneMatch(a -> a.startsWith("--server"))) {
       all.add("--server=" + server.base());
-      all.add("--admin-token=" + TestServer.ADMIN_TOKEN);
+      all.add("--admin-token-file=" + tokenFile(TestServer.ADMIN_TOKEN));
     }
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -104,11 +115,11 @@ class CliTest {
     assertThat(bad.code()).isEqualTo(1);
     assertThat(bad.err()).startsWith("error: 400 invalid_request").doesNotContain("\n\n");
 
-    Run wrongToken = cli("account", "list", "--server=" + server.base(), "--admin-token=wrong-token-123456");
+    Run wrongToken = cli("account", "list", "--server=" + server.base(), "--admin-token-file=" + tokenFile("wrong-token-123456"));
     assertThat(wrongToken.code()).isEqualTo(1);
     assertThat(wrongToken.err()).startsWith("error: 401");
 
-    Run down = cli("account", "list", "--server=http://127.0.0.1:1", "--admin-token=x");
+    Run down = cli("account", "list", "--server=http://127.0.0.1:1", "--admin-token-file=" + tokenFile("x"));
     assertThat(down.code()).isEqualTo(1);
     assertThat(down.err()).contains("cannot reach http://127.0.0.1:1");
 
