@@ -228,6 +228,7 @@ public final class Gatehouse implements AutoCloseable {
       dev.gatehouse.issuance.CallerStanding standing = new dev.gatehouse.issuance.CallerStanding(apps, accounts, consumers,
           syncNow::staleness, java.time.Duration.ofSeconds(cfg.maxStalenessSeconds));
       java.util.concurrent.atomic.AtomicBoolean up = new java.util.concurrent.atomic.AtomicBoolean();
+      dev.gatehouse.limits.AuthFailureLimits limits = lockouts(cfg, metrics, audit);
       HttpApi.Parts parts = new HttpApi.Parts(
           accounts, apps, keys,
           appTokens,
@@ -250,18 +251,20 @@ public final class Gatehouse implements AutoCloseable {
           rotation,
           sync,
           standing,
-          new dev.gatehouse.issuance.AppTokenGrant(apps, appTokens, standing, misses),
+          new dev.gatehouse.issuance.AppTokenGrant(apps, appTokens, standing, misses, limits),
           new dev.gatehouse.issuance.ConsumerTokenGrant(appTokenVerifier, standing, apps, accounts, consumerTokens, consumers, misses),
-          new dev.gatehouse.admin.AdminActions(accounts, apps, consumers, rotation, audit, sync::changed));
-      HttpListener.Limits limits = new HttpListener.Limits(cfg.maxConnections,
+          new dev.gatehouse.admin.AdminActions(accounts, apps, consumers, rotation, audit, sync::changed, limits),
+          limits,
+          cfg.trustedProxies);
+      HttpListener.Limits connectionLimits = new HttpListener.Limits(cfg.maxConnections,
           cfg.headerTimeoutSeconds * 1000, cfg.bodyTimeoutSeconds * 1000, cfg.idleTimeoutSeconds * 1000);
       boolean apart = cfg.adminPort != null;
       HttpListener listener = HttpListener.start(vertx, opts,
-          HttpApi.router(vertx, parts, apart ? HttpApi.Side.PUBLIC : HttpApi.Side.ALL), cfg.eventLoops, limits);
+          HttpApi.router(vertx, parts, apart ? HttpApi.Side.PUBLIC : HttpApi.Side.ALL), cfg.eventLoops, connectionLimits);
       // the admin API and /metrics on a listener of their own: one event loop is plenty for them
       adminListener = apart
           ? HttpListener.start(vertx, new HttpServerOptions(opts).setHost(cfg.adminHost).setPort(cfg.adminPort),
-              HttpApi.router(vertx, parts, HttpApi.Side.ADMIN), 1, limits)
+              HttpApi.router(vertx, parts, HttpApi.Side.ADMIN), 1, connectionLimits)
           : null;
       String publicHost = cfg.publicHost != null ? cfg.publicHost : publicName(cfg.host) + ":" + listener.port();
       services.directory = new ServiceDirectory(publicHost, cfg.services);
@@ -292,6 +295,33 @@ public final class Gatehouse implements AutoCloseable {
       cleanup(vertxF, db, sync);
       throw e;
     }
+  }
+
+  /** The brute-force limits, each new lockout counted in the metrics and written to the audit log (off the request's thread). */
+  private static dev.gatehouse.limits.AuthFailureLimits lockouts(ServerConfig cfg, io.micrometer.core.instrument.MeterRegistry metrics,
+      dev.gatehouse.audit.AuditLog audit) {
+    ExecutorService auditing = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "gatehouse-lockout-audit");
+      t.setDaemon(true);
+      return t;
+    });
+    return new dev.gatehouse.limits.AuthFailureLimits(dev.gatehouse.limits.AuthFailureLimits.defaults(), cfg.clock, l -> {
+      io.micrometer.core.instrument.Counter.builder("gatehouse.auth.lockouts").tag("door", l.door().name().toLowerCase(java.util.Locale.ROOT))
+          .description("Lockouts after failed authentication").register(metrics).increment();
+      LOG.warn("lockout: {} {} from {} until {} (lockout {} in a row)", l.door(), l.subject(), l.address(), l.until(), l.lockouts());
+      try {
+        auditing.execute(() -> {
+          try {
+            audit.record("gatehouse", "lockout", "lockout/" + l.door().name().toLowerCase(java.util.Locale.ROOT),
+                "subject=" + l.subject() + " address=" + l.address() + " until=" + l.until());
+          } catch (RuntimeException e) {
+            LOG.warn("lockout not audited: {}", e.getMessage());
+          }
+        });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // shutting down
+      }
+    });
   }
 
   private static void cleanup(Future<Vertx> vertx, Database db, ClusterSync sync) {

@@ -39,9 +39,11 @@ public final class AdminActions {
   private final KeyRotation rotation;
   private final AuditLog audit;
   private final Consumer<Topic> changed;
+  private final dev.gatehouse.limits.AuthFailureLimits limits;
 
   public AdminActions(AccountDirectory accounts, AppDirectory apps, ConsumerRegistry consumers, KeyRotation rotation, AuditLog audit,
-      Consumer<Topic> changed) {
+      Consumer<Topic> changed, dev.gatehouse.limits.AuthFailureLimits limits) {
+    this.limits = limits;
     this.accounts = accounts;
     this.apps = apps;
     this.consumers = consumers;
@@ -141,5 +143,12 @@ public final class AdminActions {
     SigningKeyInfo k = rotation.retire(kid, force);
     audit.record(actor, "key.retire", "key/" + kid, "purpose=" + k.purpose() + " force=" + force);
     return k;
+  }
+
+  /** Lifts this node's brute-force lockouts that match (null matches anything). @return how many */
+  public int liftLockouts(String actor, dev.gatehouse.limits.AuthFailureLimits.Door door, String subject, String address) {
+    int n = limits.lift(door, subject, address);
+    audit.record(actor, "lockout.lift", "lockouts", "door=" + door + " subject=" + subject + " address=" + address + " lifted=" + n);
+    return n;
   }
 }

@@ -128,6 +128,10 @@ final class ServeCommand implements Callable<Integer> {
           + " (GATEHOUSE_ADMIN_ON_PUBLIC_PORT)")
   boolean adminOnPublicPort;
 
+  @Option(names = "--trusted-proxy", split = ",", paramLabel = "CIDR", defaultValue = "${env:GATEHOUSE_TRUSTED_PROXIES}",
+      description = "A proxy whose X-Forwarded-For is believed for the client's address (repeatable; GATEHOUSE_TRUSTED_PROXIES, comma separated)")
+  List<String> trustedProxies;
+
   @Option(names = "--max-connections", defaultValue = "${env:GATEHOUSE_MAX_CONNECTIONS:-10000}",
       description = "Open connections at most; more are closed at once (GATEHOUSE_MAX_CONNECTIONS). Default: ${DEFAULT-VALUE}")
   int maxConnections;
@@ -163,6 +167,11 @@ final class ServeCommand implements Callable<Integer> {
         .keyPublicationDelaySeconds(keyPublicationDelay).appKeyRotationDays(appKeyRotationDays).refreshSeconds(refreshInterval)
         .masterKey(System.getenv("GATEHOUSE_MASTER_KEY"))
         .adminToken(adminTokenFile != null ? readTokenFile(adminTokenFile) : System.getenv("GATEHOUSE_ADMIN_TOKEN"));
+    for (String t : trustedProxies == null ? List.<String>of() : trustedProxies) {
+      if (!t.isBlank()) {
+        b.trustedProxy(t);
+      }
+    }
     if (eventLoops > 0) {
       b.eventLoops(eventLoops);
     }

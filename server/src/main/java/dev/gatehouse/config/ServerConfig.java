@@ -43,6 +43,8 @@ public final class ServerConfig {
   public final Integer adminPort;
   public final String adminHost;
   public final boolean adminOnPublicPort;
+  /** Proxies whose X-Forwarded-For is believed for the source address (CIDR). */
+  public final java.util.List<String> trustedProxies;
   public final int maxConnections;
   public final long headerTimeoutSeconds;
   public final long bodyTimeoutSeconds;
@@ -55,6 +57,7 @@ public final class ServerConfig {
     this.adminPort = b.adminPort;
     this.adminHost = b.adminHost;
     this.adminOnPublicPort = b.adminOnPublicPort;
+    this.trustedProxies = java.util.List.copyOf(b.trustedProxies);
     this.maxConnections = b.maxConnections;
     this.headerTimeoutSeconds = b.headerTimeoutSeconds;
     this.bodyTimeoutSeconds = b.bodyTimeoutSeconds;
@@ -140,6 +143,7 @@ public final class ServerConfig {
     private Integer adminPort;
     private String adminHost = "127.0.0.1";
     private boolean adminOnPublicPort;
+    private final java.util.List<String> trustedProxies = new java.util.ArrayList<>();
     private int maxConnections = 10_000;
     private long headerTimeoutSeconds = 10;
     private long bodyTimeoutSeconds = 30;
@@ -150,6 +154,7 @@ public final class ServerConfig {
     public Builder adminPort(Integer p) { this.adminPort = p; return this; }
     public Builder adminHost(String h) { this.adminHost = h == null || h.isBlank() ? "127.0.0.1" : h.trim(); return this; }
     public Builder adminOnPublicPort(boolean on) { this.adminOnPublicPort = on; return this; }
+    public Builder trustedProxy(String cidr) { this.trustedProxies.add(cidr.trim()); return this; }
     public Builder maxConnections(int n) { this.maxConnections = n; return this; }
     public Builder headerTimeoutSeconds(long s) { this.headerTimeoutSeconds = s; return this; }
     public Builder bodyTimeoutSeconds(long s) { this.bodyTimeoutSeconds = s; return this; }
@@ -215,6 +220,9 @@ public final class ServerConfig {
       require(adminPort != null || adminOnPublicPort || isLoopback(host),
           "--host " + host + " would serve the admin API and /metrics to everyone who reaches that address: give --admin-port"
               + " (and --admin-host) for a listener of their own, or --admin-on-public-port to accept that");
+      for (String t : trustedProxies) {
+        require(t.matches("[0-9a-fA-F:.]+(/\\d{1,3})?"), "--trusted-proxy must be ADDRESS[/BITS], got " + t);
+      }
       require(maxConnections >= 16 && maxConnections <= 1_000_000, "--max-connections must be 16..1000000, got " + maxConnections);
       require(headerTimeoutSeconds >= 1 && headerTimeoutSeconds <= 600, "--header-timeout must be 1..600 seconds, got " + headerTimeoutSeconds);
       require(bodyTimeoutSeconds >= 1 && bodyTimeoutSeconds <= 600, "--body-timeout must be 1..600 seconds, got " + bodyTimeoutSeconds);

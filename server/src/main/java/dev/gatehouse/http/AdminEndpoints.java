@@ -7,6 +7,7 @@ import dev.gatehouse.apps.App;
 import dev.gatehouse.apps.AppDirectory;
 import dev.gatehouse.apps.ClientId;
 import dev.gatehouse.admin.AdminActions;
+import dev.gatehouse.limits.AuthFailureLimits;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -31,7 +32,13 @@ final class AdminEndpoints {
   private final AdminRequests requests;
   private final String actor;
 
-  AdminEndpoints(Vertx vertx, String adminToken, AccountDirectory accounts, AppDirectory apps, AdminActions actions, AdminRequests requests) {
+  private final AuthFailureLimits limits;
+  private final SourceAddress sources;
+
+  AdminEndpoints(Vertx vertx, String adminToken, AccountDirectory accounts, AppDirectory apps, AdminActions actions, AdminRequests requests,
+      AuthFailureLimits limits, SourceAddress sources) {
+    this.limits = limits;
+    this.sources = sources;
     this.vertx = vertx;
     this.adminToken = new Credentials.AdminToken(adminToken);
     this.accounts = accounts;
@@ -47,13 +54,22 @@ final class AdminEndpoints {
   }
 
   void authenticate(RoutingContext ctx) {
+    String address = sources.of(ctx.request());
+    java.time.Duration wait = limits.retryAfter(AuthFailureLimits.Door.ADMIN_TOKEN, "admin", address);
+    if (wait != null) {
+      Responses.error(ctx, Refusals.tooMany("too many failed attempts with an admin token from this address; try again in "
+          + wait.toSeconds() + " s", wait));
+      return;
+    }
     String given = Credentials.bearer(ctx.request().getHeader("Authorization"));
     if (!adminToken.matches(given)) {
+      limits.failed(AuthFailureLimits.Door.ADMIN_TOKEN, "admin", address);
       Responses.error(ctx, new ApiError(401, "unauthorized",
           given == null ? "admin API needs Authorization: Bearer <admin token>" : "admin token is wrong",
           java.util.Map.of("WWW-Authenticate", "Bearer realm=\"gatehouse-admin\"")));
       return;
     }
+    limits.succeeded(AuthFailureLimits.Door.ADMIN_TOKEN, "admin", address);
     ctx.next();
   }
 

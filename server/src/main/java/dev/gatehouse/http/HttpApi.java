@@ -50,7 +50,9 @@ public final class HttpApi {
       dev.gatehouse.issuance.CallerStanding standing,
       dev.gatehouse.issuance.AppTokenGrant appTokenGrant,
       dev.gatehouse.issuance.ConsumerTokenGrant consumerTokenGrant,
-      dev.gatehouse.admin.AdminActions adminActions) {
+      dev.gatehouse.admin.AdminActions adminActions,
+      dev.gatehouse.limits.AuthFailureLimits limits,
+      java.util.List<String> trustedProxies) {
     @Override
     public String toString() {
       return "Parts[redacted]";
@@ -113,8 +115,10 @@ public final class HttpApi {
   }
 
   private static void publicRoutes(Vertx vertx, Parts p, Router r, RawBody body) {
+    SourceAddress sources = new SourceAddress(p.trustedProxies());
     SentinelEndpoint sentinel = new SentinelEndpoint(vertx, p.appTokenGrant(),
-        io.micrometer.core.instrument.Counter.builder("gatehouse.tokens.issued").tag("kind", "app_jwt").description("Tokens issued").register(p.metrics()));
+        io.micrometer.core.instrument.Counter.builder("gatehouse.tokens.issued").tag("kind", "app_jwt").description("Tokens issued").register(p.metrics()),
+        sources);
     r.post("/sentinel/api/account/:accountId/app/token").handler(body).handler(sentinel::tokenV1);
     r.post("/sentinel/api/v2/account/:accountId/app/token").handler(body).handler(sentinel::tokenV2);
 
@@ -136,7 +140,7 @@ public final class HttpApi {
     r.route(GatewayEndpoint.PREFIX).handler(gateway::authorize);
     r.route(GatewayEndpoint.PREFIX + "/*").handler(gateway::authorize);
 
-    IntrospectionEndpoint introspection = new IntrospectionEndpoint(p.introspectionVerifier(), p.apps(), p.adminToken(), p.issuer(), p.standing());
+    IntrospectionEndpoint introspection = new IntrospectionEndpoint(p.introspectionVerifier(), p.apps(), p.adminToken(), p.issuer(), p.standing(), p.limits(), sources);
     r.post("/oauth/introspect").handler(body).handler(introspection::introspect);
 
     MetadataEndpoint metadata = new MetadataEndpoint(p.publicBaseUrl(), p.accounts());
@@ -150,7 +154,9 @@ public final class HttpApi {
   private static void adminRoutes(Vertx vertx, Parts p, Router r, RawBody body) {
     AdminRequests adminRequests = new AdminRequests(vertx, p.accounts());
     String actor = AdminEndpoints.actor(p.adminToken());
-    AdminEndpoints admin = new AdminEndpoints(vertx, p.adminToken(), p.accounts(), p.apps(), p.adminActions(), adminRequests);
+    AdminEndpoints admin = new AdminEndpoints(vertx, p.adminToken(), p.accounts(), p.apps(), p.adminActions(), adminRequests, p.limits(),
+        new SourceAddress(p.trustedProxies()));
+    AdminLockoutEndpoints lockouts = new AdminLockoutEndpoints(p.limits(), p.adminActions(), actor);
     AdminConsumerEndpoints adminConsumers = new AdminConsumerEndpoints(adminRequests, p.adminActions(), p.consumers(), actor);
     AdminKeyEndpoints adminKeys = new AdminKeyEndpoints(adminRequests, p.adminActions(), p.rotation(), p.audit(), actor);
     r.route("/admin/*").handler(admin::authenticate);
@@ -160,6 +166,8 @@ public final class HttpApi {
     r.post("/admin/v1/accounts").handler(body).handler(admin::createAccount);
     r.get("/admin/v1/accounts").handler(admin::listAccounts);
     r.get("/admin/v1/audit").handler(adminKeys::listAudit);
+    r.get("/admin/v1/lockouts").handler(lockouts::list);
+    r.delete("/admin/v1/lockouts").handler(lockouts::lift);
     r.get("/admin/v1/keys").handler(adminKeys::listKeys);
     r.post("/admin/v1/keys/rotate").handler(body).handler(adminKeys::rotateKey);
     r.post("/admin/v1/keys/:kid/retire").handler(body).handler(adminKeys::retireKey);

@@ -26,8 +26,13 @@ final class IntrospectionEndpoint {
   private final String issuer;
   private final dev.gatehouse.issuance.CallerStanding standing;
 
+  private final dev.gatehouse.limits.AuthFailureLimits limits;
+  private final SourceAddress sources;
+
   IntrospectionEndpoint(ConnectorRequestVerifier verifier, AppDirectory apps, String adminToken, String issuer,
-      dev.gatehouse.issuance.CallerStanding standing) {
+      dev.gatehouse.issuance.CallerStanding standing, dev.gatehouse.limits.AuthFailureLimits limits, SourceAddress sources) {
+    this.limits = limits;
+    this.sources = sources;
     this.standing = standing;
     this.verifier = verifier;
     this.apps = apps;
@@ -92,10 +97,18 @@ final class IntrospectionEndpoint {
   private String callerAccount(RoutingContext ctx, Map<String, List<String>> form) {
     String h = ctx.request().getHeader("Authorization");
     String bearer = Credentials.bearer(h);
+    String address = sources.of(ctx.request());
+    var door = dev.gatehouse.limits.AuthFailureLimits.Door.INTROSPECTION;
     if (bearer != null) {
+      java.time.Duration wait = limits.retryAfter(door, "admin", address);
+      if (wait != null) {
+        throw new ApiException(Refusals.tooMany("too many failed attempts from this address; try again in " + wait.toSeconds() + " s", wait));
+      }
       if (adminToken.matches(bearer)) {
+        limits.succeeded(door, "admin", address);
         return null;
       }
+      limits.failed(door, "admin", address);
       throw new ApiException(ApiError.invalidClient("bearer token is not the admin token", false));
     }
     String id = Requests.single(form, "client_id");
@@ -109,9 +122,16 @@ final class IntrospectionEndpoint {
     if (id == null || secret == null) {
       throw new ApiException(ApiError.invalidClient("authenticate with the app's client_id and client_secret, or the admin token", true));
     }
+    java.time.Duration wait = limits.retryAfter(door, id, address);
+    if (wait != null) {
+      throw new ApiException(Refusals.tooMany("too many failed attempts from this address; try again in " + wait.toSeconds() + " s", wait));
+    }
     try {
-      return apps.authenticate(null, id, secret).accountId().value();
+      String account = apps.authenticate(null, id, secret).accountId().value();
+      limits.succeeded(door, id, address);
+      return account;
     } catch (ClientAuthenticationException e) {
+      limits.failed(door, id, address);
       throw new ApiException(ApiError.invalidClient(e.getMessage(), basic));
     }
   }

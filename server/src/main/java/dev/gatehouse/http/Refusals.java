@@ -17,7 +17,14 @@ final class Refusals {
       case ACCESS_DENIED -> ApiError.of(403, "access_denied", r.description());
       case INVALID_REQUEST -> ApiError.invalidRequest(r.description());
       case TEMPORARILY_UNAVAILABLE -> new ApiError(503, "temporarily_unavailable", r.description(), java.util.Map.of("Retry-After", "30"));
+      case TOO_MANY_ATTEMPTS -> tooMany(r.description(), r.retryAfter());
     };
+  }
+
+  /** 429 with {@code Retry-After} in whole seconds, the body shaped as RFC 6749 §5.2. */
+  static ApiError tooMany(String description, java.time.Duration retryAfter) {
+    long s = retryAfter == null ? 60 : Math.max(1, retryAfter.toSeconds());
+    return new ApiError(429, "temporarily_unavailable", description, java.util.Map.of("Retry-After", Long.toString(s)));
   }
 
   static ApiException toException(GrantRefused r, boolean basic) {

@@ -28,9 +28,11 @@ final class SentinelEndpoint {
   private final AppTokenGrant grant;
   private final io.micrometer.core.instrument.Counter issued;
   private final io.vertx.core.Vertx vertx;
+  private final SourceAddress sources;
 
-  SentinelEndpoint(io.vertx.core.Vertx vertx, AppTokenGrant grant, io.micrometer.core.instrument.Counter issued) {
+  SentinelEndpoint(io.vertx.core.Vertx vertx, AppTokenGrant grant, io.micrometer.core.instrument.Counter issued, SourceAddress sources) {
     this.vertx = vertx;
+    this.sources = sources;
     this.grant = grant;
     this.issued = issued;
   }
@@ -62,7 +64,8 @@ final class SentinelEndpoint {
     String clientId = agree("client_id", Requests.single(params, "client_id"), usedBasic ? basic[0] : null);
     String secret = agree("client_secret", Requests.single(params, "client_secret"), usedBasic ? basic[1] : null);
     String scope = Requests.single(params, "scope");
-    AppTokenGrant.Result r = grant.grant(account, clientId, secret, scope);
+    String address = sources.of(ctx.request());
+    AppTokenGrant.Result r = grant.grant(account, clientId, secret, scope, address);
     if (r instanceof AppTokenGrant.NotSeenYet miss) {
       // made through another node a moment ago? read it from the store, then answer
       vertx.executeBlocking(() -> {
@@ -70,7 +73,7 @@ final class SentinelEndpoint {
         return null;
       }, false).onComplete(ar -> {
         try {
-          render(ctx, v2, grant.grant(account, clientId, secret, scope), usedBasic);
+          render(ctx, v2, grant.grant(account, clientId, secret, scope, address), usedBasic);
         } catch (RuntimeException e) {
           ctx.fail(e);
         }

@@ -6,6 +6,7 @@ import dev.gatehouse.apps.AppDirectory;
 import dev.gatehouse.apps.ClientAuthenticationException;
 import dev.gatehouse.apps.ClientId;
 import dev.gatehouse.cluster.MissLookups;
+import dev.gatehouse.limits.AuthFailureLimits;
 import dev.gatehouse.tokens.AppTokenIssuer;
 import java.util.Arrays;
 import java.util.List;
@@ -37,19 +38,22 @@ public final class AppTokenGrant {
   private final AppTokenIssuer issuer;
   private final CallerStanding standing;
   private final MissLookups misses;
+  private final AuthFailureLimits limits;
 
-  public AppTokenGrant(AppDirectory apps, AppTokenIssuer issuer, CallerStanding standing, MissLookups misses) {
+  public AppTokenGrant(AppDirectory apps, AppTokenIssuer issuer, CallerStanding standing, MissLookups misses, AuthFailureLimits limits) {
     this.apps = apps;
     this.issuer = issuer;
     this.standing = standing;
     this.misses = misses;
+    this.limits = limits;
   }
 
   /**
    * @param clientId and {@code secret} as the client sent them (either may be null)
    * @param requestedScope the {@code scope} parameter, or null
+   * @param address where the request comes from, for the brute-force limits
    */
-  public Result grant(AccountId account, String clientId, String secret, String requestedScope) {
+  public Result grant(AccountId account, String clientId, String secret, String requestedScope, String address) {
     if (!standing.isFresh()) {
       return GrantRefused.of(GrantRefused.Reason.TEMPORARILY_UNAVAILABLE, standing.staleDescription());
     }
@@ -59,6 +63,11 @@ public final class AppTokenGrant {
     if (secret == null || secret.isEmpty()) {
       return GrantRefused.of(GrantRefused.Reason.INVALID_CLIENT, "client_secret is missing");
     }
+    java.time.Duration wait = limits.retryAfter(AuthFailureLimits.Door.CLIENT_SECRET, clientId, address);
+    if (wait != null) {
+      return new GrantRefused(GrantRefused.Reason.TOO_MANY_ATTEMPTS,
+          "too many failed attempts to authenticate from this address; try again in " + wait.toSeconds() + " s", wait);
+    }
     ClientId id = ClientId.parseOrNull(clientId);
     if (id != null && apps.find(id).isEmpty() && misses.allow(id.value())) {
       return new NotSeenYet(id);
@@ -67,8 +76,11 @@ public final class AppTokenGrant {
     try {
       app = apps.authenticate(account, clientId, secret);
     } catch (ClientAuthenticationException e) {
+      // an unknown client_id counts exactly like a wrong secret
+      limits.failed(AuthFailureLimits.Door.CLIENT_SECRET, clientId, address);
       return GrantRefused.of(GrantRefused.Reason.INVALID_CLIENT, e.getMessage());
     }
+    limits.succeeded(AuthFailureLimits.Door.CLIENT_SECRET, clientId, address);
     List<String> scopes;
     if (requestedScope == null || requestedScope.isBlank()) {
       scopes = app.scopes();

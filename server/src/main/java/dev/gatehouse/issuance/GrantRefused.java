@@ -5,8 +5,12 @@ package dev.gatehouse.issuance;
  * RFC 6750 §3.1) and a description for the client that names what is wrong and never holds a
  * secret or a whole token. {@code http} turns it into a response in one place.
  */
-public record GrantRefused(Reason reason, String description)
+public record GrantRefused(Reason reason, String description, java.time.Duration retryAfter)
     implements AppTokenGrant.Result, ConsumerTokenGrant.Authorization, ConsumerTokenGrant.Result {
+
+  public GrantRefused(Reason reason, String description) {
+    this(reason, description, null);
+  }
 
   /** The kinds of refusal, each one HTTP status and error code. */
   public enum Reason {
@@ -23,7 +27,9 @@ public record GrantRefused(Reason reason, String description)
     /** 400 {@code invalid_request}: a value of the request breaks its rule. */
     INVALID_REQUEST,
     /** 503 {@code temporarily_unavailable}: this node's view is too old to decide on. */
-    TEMPORARILY_UNAVAILABLE
+    TEMPORARILY_UNAVAILABLE,
+    /** 429: too many failed attempts from this address; {@link #retryAfter} says when to try again. */
+    TOO_MANY_ATTEMPTS
   }
 
   static GrantRefused of(Reason reason, String description) {
