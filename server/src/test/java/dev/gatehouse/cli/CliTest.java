@@ -37,7 +37,7 @@ class CliTest {
 
   static Run cli(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
-    if (List.of("account", "app", "keys").contains(args[0]) && all.stream().noneMatch(a -> a.startsWith("--server"))) {
+    if (List.of("account", "app", "keys", "lockouts").contains(args[0]) && all.stream().noneMatch(a -> a.startsWith("--server"))) {
       all.add("--server=" + server.base());
       all.add("--admin-token-file=" + tokenFile(TestServer.ADMIN_TOKEN));
     }
@@ -148,5 +148,18 @@ class CliTest {
     assertThat(help.out()).contains("serve", "account", "app");
     Run serveHelp = cli("serve", "--help");
     assertThat(serveHelp.out()).contains("--port", "GATEHOUSE_PORT", "--tls-self-signed", "--public-host", "--service");
+  }
+
+  @Test
+  void lockouts_listAndLift_throughTheCli() {
+    Run list = cli("lockouts", "list");
+    assertThat(list.code()).as(list.err()).isZero();
+    assertThat(list.out()).contains("\"lockouts\"");
+    Run lift = cli("lockouts", "lift", "--door", "admin_token", "--address", "127.0.0.9");
+    assertThat(lift.code()).as(lift.err()).isZero();
+    assertThat(lift.out()).contains("\"lifted\"");
+    Run bad = cli("lockouts", "lift", "--door", "front");
+    assertThat(bad.code()).isNotZero();
+    assertThat(bad.err()).contains("door must be");
   }
 }
