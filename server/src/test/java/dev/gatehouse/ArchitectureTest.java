@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
  *       (Vert.x, JDBC, picocli, the database drivers, the pool) and no outer layer;
  *   <li>the use cases (issuance, admin) name no framework either, and neither {@code http},
  *       {@code store} nor {@code cli};
+ *   <li>{@code http} names neither {@code cli} nor {@code store}, but for {@code StoreException}, the
+ *       store's one failure (the store cannot be reached), which it turns into a 503 in one place;
  *   <li>nothing below {@code http} names {@code http}; every package has a {@code package-info.java}.
  * </ul>
  */
@@ -91,6 +93,17 @@ class ArchitectureTest {
       }
     }
     assertThat(files).isGreaterThan(60);
+  }
+
+  @Test
+  void http_namesNoCliAndNoStore_butTheStoresFailure() throws IOException {
+    try (Stream<Path> s = Files.walk(ROOT.resolve("http"))) {
+      for (Path f : s.filter(p -> p.toString().endsWith(".java")).toList()) {
+        String code = code(Files.readString(f)).replace("dev.gatehouse.store.StoreException", "");
+        assertThat(code).as(f + " must not name store").doesNotContain("dev.gatehouse.store.").doesNotContain("dev.gatehouse.store;");
+        assertThat(code).as(f + " must not name cli").doesNotContain("dev.gatehouse.cli.");
+      }
+    }
   }
 
   @Test
