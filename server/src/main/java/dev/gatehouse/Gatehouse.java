@@ -169,6 +169,10 @@ public final class Gatehouse implements AutoCloseable {
       AppDirectory apps = new AppDirectory(new JdbcAppRepository(db),
           new ClientSecrets(master.derive("gatehouse/v1/client-secret-pepper")), cfg.clock);
       apps.reload();
+      dev.gatehouse.operators.OperatorTokens operators = new dev.gatehouse.operators.OperatorTokens(
+          new dev.gatehouse.store.JdbcOperatorTokenRepository(db), master.derive("gatehouse/v1/operator-token-pepper"), adminToken,
+          dev.gatehouse.audit.AuditLog.actorId("admin", adminToken), cfg.clock);
+      operators.reload();
       Boot booted = join(bootF);
       CryptoProvider crypto = booted.crypto();
       JdbcSigningKeyRepository keyStore = new JdbcSigningKeyRepository(db);
@@ -209,7 +213,8 @@ public final class Gatehouse implements AutoCloseable {
           Topic.ACCOUNTS, accounts::reload,
           Topic.APPS, apps::reload,
           Topic.KEYS, rotation::reload,
-          Topic.CONSUMERS, registry::reloadRevocations));
+          Topic.CONSUMERS, registry::reloadRevocations,
+          Topic.OPERATORS, operators::reload));
       ServiceHolder services = new ServiceHolder();
       java.util.concurrent.atomic.AtomicReference<String> publicBase = new java.util.concurrent.atomic.AtomicReference<>();
       ServerVerificationKeys verificationKeys = new ServerVerificationKeys(keys);
@@ -253,9 +258,10 @@ public final class Gatehouse implements AutoCloseable {
           standing,
           new dev.gatehouse.issuance.AppTokenGrant(apps, appTokens, standing, misses, limits),
           new dev.gatehouse.issuance.ConsumerTokenGrant(appTokenVerifier, standing, apps, accounts, consumerTokens, consumers, misses),
-          new dev.gatehouse.admin.AdminActions(accounts, apps, consumers, rotation, audit, sync::changed, limits),
+          new dev.gatehouse.admin.AdminActions(accounts, apps, consumers, rotation, audit, sync::changed, limits, operators),
           limits,
-          cfg.trustedProxies);
+          cfg.trustedProxies,
+          operators);
       HttpListener.Limits connectionLimits = new HttpListener.Limits(cfg.maxConnections,
           cfg.headerTimeoutSeconds * 1000, cfg.bodyTimeoutSeconds * 1000, cfg.idleTimeoutSeconds * 1000);
       boolean apart = cfg.adminPort != null;

@@ -40,9 +40,11 @@ public final class AdminActions {
   private final AuditLog audit;
   private final Consumer<Topic> changed;
   private final dev.gatehouse.limits.AuthFailureLimits limits;
+  private final dev.gatehouse.operators.OperatorTokens operators;
 
   public AdminActions(AccountDirectory accounts, AppDirectory apps, ConsumerRegistry consumers, KeyRotation rotation, AuditLog audit,
-      Consumer<Topic> changed, dev.gatehouse.limits.AuthFailureLimits limits) {
+      Consumer<Topic> changed, dev.gatehouse.limits.AuthFailureLimits limits, dev.gatehouse.operators.OperatorTokens operators) {
+    this.operators = operators;
     this.limits = limits;
     this.accounts = accounts;
     this.apps = apps;
@@ -150,5 +152,24 @@ public final class AdminActions {
     int n = limits.lift(door, subject, address);
     audit.record(actor, "lockout.lift", "lockouts", "door=" + door + " subject=" + subject + " address=" + address + " lifted=" + n);
     return n;
+  }
+
+  /** A named operator token with a role; its value is in the result, this once. */
+  public dev.gatehouse.operators.OperatorTokens.Created createOperatorToken(String actor, String name, dev.gatehouse.operators.Role role) {
+    String n = checkName(name, "name");
+    var c = operators.create(n, role);
+    audit.record(actor, "token.create", "token/" + c.token().id(), "name=" + n + " role=" + role);
+    changed.accept(Topic.OPERATORS);
+    return c;
+  }
+
+  /** @return whether an active token was revoked */
+  public boolean revokeOperatorToken(String actor, String id) {
+    boolean done = operators.revoke(id);
+    if (done) {
+      audit.record(actor, "token.revoke", "token/" + id, "");
+      changed.accept(Topic.OPERATORS);
+    }
+    return done;
   }
 }

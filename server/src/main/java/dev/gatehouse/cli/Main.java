@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Identity layer of a messaging Connector API: Sentinel AppJWT, IDP ConsumerJWS, Domain API.",
-    subcommands = {ServeCommand.class, AccountCommand.class, AppCommand.class, KeysCommand.class, LockoutsCommand.class, WarmupCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, AccountCommand.class, AppCommand.class, KeysCommand.class, LockoutsCommand.class, TokensCommand.class, WarmupCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   public static void main(String[] args) {
     // Setting up logging costs a few hundred ms of class loading; do it while picocli parses.

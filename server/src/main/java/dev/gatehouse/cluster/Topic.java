@@ -9,5 +9,7 @@ public enum Topic {
   /** Signing keys: rotated, promoted, retired. */
   KEYS,
   /** Consumer revocations and erasures. */
-  CONSUMERS
+  CONSUMERS,
+  /** Named operator tokens: created, revoked. */
+  OPERATORS
 }

@@ -12,13 +12,11 @@ final class AdminConsumerEndpoints {
   private final AdminRequests requests;
   private final AdminActions actions;
   private final ConsumerRegistry consumers;
-  private final String actor;
 
-  AdminConsumerEndpoints(AdminRequests requests, AdminActions actions, ConsumerRegistry consumers, String actor) {
+  AdminConsumerEndpoints(AdminRequests requests, AdminActions actions, ConsumerRegistry consumers) {
     this.requests = requests;
     this.actions = actions;
     this.consumers = consumers;
-    this.actor = actor;
   }
 
   /**
@@ -59,7 +57,7 @@ final class AdminConsumerEndpoints {
     Account account = account(ctx);
     String lp = lpParam(ctx);
     blocking(ctx, 200, () -> {
-      actions.revokeConsumer(actor, account.id(), lp);
+      actions.revokeConsumer(AdminRequests.actor(ctx), account.id(), lp);
       return consumerJson(account, lp, consumers.find(account.id().value(), lp).orElse(null));
     });
   }
@@ -68,7 +66,7 @@ final class AdminConsumerEndpoints {
     Account account = account(ctx);
     String lp = lpParam(ctx);
     blocking(ctx, 200, () -> {
-      actions.restoreConsumer(actor, account.id(), lp);
+      actions.restoreConsumer(AdminRequests.actor(ctx), account.id(), lp);
       return consumerJson(account, lp, consumers.find(account.id().value(), lp).orElse(null));
     });
   }
@@ -77,7 +75,7 @@ final class AdminConsumerEndpoints {
     Account account = account(ctx);
     String lp = lpParam(ctx);
     blocking(ctx, 200, () -> {
-      boolean existed = actions.eraseConsumer(actor, account.id(), lp);
+      boolean existed = actions.eraseConsumer(AdminRequests.actor(ctx), account.id(), lp);
       return new JsonObject().put("account_id", account.id().value()).put("lp_consumer_id", lp).put("erased", true).put("record_existed", existed);
     });
   }

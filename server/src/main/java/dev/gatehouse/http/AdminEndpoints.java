@@ -8,6 +8,7 @@ import dev.gatehouse.apps.AppDirectory;
 import dev.gatehouse.apps.ClientId;
 import dev.gatehouse.admin.AdminActions;
 import dev.gatehouse.limits.AuthFailureLimits;
+import dev.gatehouse.operators.OperatorTokens;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -25,27 +26,25 @@ final class AdminEndpoints {
   private static final java.util.regex.Pattern APP_PATH = java.util.regex.Pattern.compile("/admin/v1/accounts/[^/]+/apps/([^/]+)");
 
   private final Vertx vertx;
-  private final Credentials.AdminToken adminToken;
+  private final OperatorTokens operators;
   private final AccountDirectory accounts;
   private final AppDirectory apps;
   private final AdminActions actions;
   private final AdminRequests requests;
-  private final String actor;
 
   private final AuthFailureLimits limits;
   private final SourceAddress sources;
 
-  AdminEndpoints(Vertx vertx, String adminToken, AccountDirectory accounts, AppDirectory apps, AdminActions actions, AdminRequests requests,
+  AdminEndpoints(Vertx vertx, OperatorTokens operators, AccountDirectory accounts, AppDirectory apps, AdminActions actions, AdminRequests requests,
       AuthFailureLimits limits, SourceAddress sources) {
     this.limits = limits;
     this.sources = sources;
     this.vertx = vertx;
-    this.adminToken = new Credentials.AdminToken(adminToken);
+    this.operators = operators;
     this.accounts = accounts;
     this.apps = apps;
     this.actions = actions;
     this.requests = requests;
-    this.actor = actor(adminToken);
   }
 
   /** How the audit log names whoever holds the admin token. */
@@ -62,7 +61,8 @@ final class AdminEndpoints {
       return;
     }
     String given = Credentials.bearer(ctx.request().getHeader("Authorization"));
-    if (!adminToken.matches(given)) {
+    OperatorTokens.Caller caller = operators.authenticate(given).orElse(null);
+    if (caller == null) {
       limits.failed(AuthFailureLimits.Door.ADMIN_TOKEN, "admin", address);
       Responses.error(ctx, new ApiError(401, "unauthorized",
           given == null ? "admin API needs Authorization: Bearer <admin token>" : "admin token is wrong",
@@ -70,6 +70,12 @@ final class AdminEndpoints {
       return;
     }
     limits.succeeded(AuthFailureLimits.Door.ADMIN_TOKEN, "admin", address);
+    if (!caller.role().mayAdminister(ctx.request().method().name())) {
+      Responses.error(ctx, ApiError.of(403, "forbidden", "this token's role (" + caller.role().name().toLowerCase(java.util.Locale.ROOT)
+          + ") may not " + ctx.request().method() + " the admin API"));
+      return;
+    }
+    ctx.put(AdminRequests.ACTOR, caller.actor());
     ctx.next();
   }
 
@@ -112,7 +118,7 @@ final class AdminEndpoints {
       throw new ApiException(ApiError.invalidRequest(AccountId.describeInvalid(id) + " (field id)"));
     }
     String name = Requests.optionalString(body, "name");
-    blocking(ctx, 201, () -> accountJson(actions.createAccount(actor, new AccountId(id), name)));
+    blocking(ctx, 201, () -> accountJson(actions.createAccount(AdminRequests.actor(ctx), new AccountId(id), name)));
   }
 
   void listAccounts(RoutingContext ctx) {
@@ -132,7 +138,7 @@ final class AdminEndpoints {
     String scope = Requests.optionalString(body, "scope");
     List<String> scopes = scope == null || scope.isBlank() ? List.of() : Arrays.asList(scope.trim().split(" +"));
     blocking(ctx, 201, () -> {
-      AppDirectory.CreatedApp c = actions.createApp(actor, account.id(), name, scopes);
+      AppDirectory.CreatedApp c = actions.createApp(AdminRequests.actor(ctx), account.id(), name, scopes);
       return appJson(c.app()).put("client_secret", c.clientSecret());
     });
   }
@@ -175,7 +181,7 @@ final class AdminEndpoints {
     }
     java.time.Duration d = java.time.Duration.ofSeconds(grace);
     blocking(ctx, 200, () -> {
-      AppDirectory.CreatedApp c = actions.rotateSecret(actor, account.id(), id, d).orElseThrow(() -> noApp(account, id));
+      AppDirectory.CreatedApp c = actions.rotateSecret(AdminRequests.actor(ctx), account.id(), id, d).orElseThrow(() -> noApp(account, id));
       return appJson(c.app()).put("client_secret", c.clientSecret());
     });
   }
@@ -183,7 +189,7 @@ final class AdminEndpoints {
   private void setEnabled(RoutingContext ctx, boolean on) {
     Account account = account(ctx);
     ClientId id = clientId(ctx);
-    blocking(ctx, 200, () -> appJson(actions.setAppEnabled(actor, account.id(), id, on).orElseThrow(() -> noApp(account, id))));
+    blocking(ctx, 200, () -> appJson(actions.setAppEnabled(AdminRequests.actor(ctx), account.id(), id, on).orElseThrow(() -> noApp(account, id))));
   }
 
   private Account account(RoutingContext ctx) {

@@ -13,14 +13,12 @@ final class AdminKeyEndpoints {
   private final AdminActions actions;
   private final KeyRotation rotation;
   private final AuditLog audit;
-  private final String actor;
 
-  AdminKeyEndpoints(AdminRequests requests, AdminActions actions, KeyRotation rotation, AuditLog audit, String actor) {
+  AdminKeyEndpoints(AdminRequests requests, AdminActions actions, KeyRotation rotation, AuditLog audit) {
     this.requests = requests;
     this.actions = actions;
     this.rotation = rotation;
     this.audit = audit;
-    this.actor = actor;
   }
 
   void listAudit(RoutingContext ctx) {
@@ -60,7 +58,7 @@ final class AdminKeyEndpoints {
     } else {
       throw new ApiException(ApiError.invalidRequest("purpose must be app_token or consumer_token"));
     }
-    blocking(ctx, 201, () -> keyJson(actions.rotateKey(actor, p)));
+    blocking(ctx, 201, () -> keyJson(actions.rotateKey(AdminRequests.actor(ctx), p)));
   }
 
   void retireKey(RoutingContext ctx) {
@@ -71,7 +69,7 @@ final class AdminKeyEndpoints {
       throw new ApiException(ApiError.invalidRequest("force must be true or false"));
     }
     boolean force = Boolean.TRUE.equals(f);
-    blocking(ctx, 200, () -> keyJson(actions.retireKey(actor, kid, force)));
+    blocking(ctx, 200, () -> keyJson(actions.retireKey(AdminRequests.actor(ctx), kid, force)));
   }
 
   private static JsonObject keyJson(dev.gatehouse.keys.SigningKeyInfo k) {

@@ -15,12 +15,10 @@ import java.util.Locale;
 final class AdminLockoutEndpoints {
   private final AuthFailureLimits limits;
   private final AdminActions actions;
-  private final String actor;
 
-  AdminLockoutEndpoints(AuthFailureLimits limits, AdminActions actions, String actor) {
+  AdminLockoutEndpoints(AuthFailureLimits limits, AdminActions actions) {
     this.limits = limits;
     this.actions = actions;
-    this.actor = actor;
   }
 
   void list(RoutingContext ctx) {
@@ -46,7 +44,7 @@ final class AdminLockoutEndpoints {
     AuthFailureLimits.Door d = door;
     String subject = Requests.single(q, "subject");
     String address = Requests.single(q, "address");
-    ctx.vertx().executeBlocking(() -> actions.liftLockouts(actor, d, subject, address), false).onComplete(ar -> {
+    ctx.vertx().executeBlocking(() -> actions.liftLockouts(AdminRequests.actor(ctx), d, subject, address), false).onComplete(ar -> {
       if (ar.succeeded()) {
         Responses.json(ctx, 200, new JsonObject().put("lifted", ar.result()));
       } else {

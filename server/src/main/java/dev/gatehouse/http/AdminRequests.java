@@ -18,6 +18,18 @@ final class AdminRequests {
     this.accounts = accounts;
   }
 
+  /** Where {@code AdminEndpoints.authenticate} leaves the caller's audit name for the endpoints. */
+  static final String ACTOR = "gatehouse.actor";
+
+  /** How the audit log names the operator of this request. */
+  static String actor(RoutingContext ctx) {
+    String a = ctx.get(ACTOR);
+    if (a == null) {
+      throw new IllegalStateException("admin call without an authenticated operator");
+    }
+    return a;
+  }
+
   /** Runs store work on a worker thread and answers with its JSON, or the error it raised. */
   void blocking(RoutingContext ctx, int status, Callable<JsonObject> work) {
     vertx.executeBlocking(work, false).onComplete(ar -> {

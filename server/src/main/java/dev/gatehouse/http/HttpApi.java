@@ -52,7 +52,8 @@ public final class HttpApi {
       dev.gatehouse.issuance.ConsumerTokenGrant consumerTokenGrant,
       dev.gatehouse.admin.AdminActions adminActions,
       dev.gatehouse.limits.AuthFailureLimits limits,
-      java.util.List<String> trustedProxies) {
+      java.util.List<String> trustedProxies,
+      dev.gatehouse.operators.OperatorTokens operators) {
     @Override
     public String toString() {
       return "Parts[redacted]";
@@ -140,7 +141,7 @@ public final class HttpApi {
     r.route(GatewayEndpoint.PREFIX).handler(gateway::authorize);
     r.route(GatewayEndpoint.PREFIX + "/*").handler(gateway::authorize);
 
-    IntrospectionEndpoint introspection = new IntrospectionEndpoint(p.introspectionVerifier(), p.apps(), p.adminToken(), p.issuer(), p.standing(), p.limits(), sources);
+    IntrospectionEndpoint introspection = new IntrospectionEndpoint(p.introspectionVerifier(), p.apps(), p.operators(), p.issuer(), p.standing(), p.limits(), sources);
     r.post("/oauth/introspect").handler(body).handler(introspection::introspect);
 
     MetadataEndpoint metadata = new MetadataEndpoint(p.publicBaseUrl(), p.accounts());
@@ -153,12 +154,12 @@ public final class HttpApi {
 
   private static void adminRoutes(Vertx vertx, Parts p, Router r, RawBody body) {
     AdminRequests adminRequests = new AdminRequests(vertx, p.accounts());
-    String actor = AdminEndpoints.actor(p.adminToken());
-    AdminEndpoints admin = new AdminEndpoints(vertx, p.adminToken(), p.accounts(), p.apps(), p.adminActions(), adminRequests, p.limits(),
+    AdminEndpoints admin = new AdminEndpoints(vertx, p.operators(), p.accounts(), p.apps(), p.adminActions(), adminRequests, p.limits(),
         new SourceAddress(p.trustedProxies()));
-    AdminLockoutEndpoints lockouts = new AdminLockoutEndpoints(p.limits(), p.adminActions(), actor);
-    AdminConsumerEndpoints adminConsumers = new AdminConsumerEndpoints(adminRequests, p.adminActions(), p.consumers(), actor);
-    AdminKeyEndpoints adminKeys = new AdminKeyEndpoints(adminRequests, p.adminActions(), p.rotation(), p.audit(), actor);
+    AdminLockoutEndpoints lockouts = new AdminLockoutEndpoints(p.limits(), p.adminActions());
+    AdminTokenEndpoints tokens = new AdminTokenEndpoints(adminRequests, p.adminActions(), p.operators());
+    AdminConsumerEndpoints adminConsumers = new AdminConsumerEndpoints(adminRequests, p.adminActions(), p.consumers());
+    AdminKeyEndpoints adminKeys = new AdminKeyEndpoints(adminRequests, p.adminActions(), p.rotation(), p.audit());
     r.route("/admin/*").handler(admin::authenticate);
     // an account or app made through another node a moment ago may not have reached this one yet
     r.route("/admin/v1/accounts/:accountId").handler(admin::catchUp);
@@ -167,6 +168,9 @@ public final class HttpApi {
     r.get("/admin/v1/accounts").handler(admin::listAccounts);
     r.get("/admin/v1/audit").handler(adminKeys::listAudit);
     r.get("/admin/v1/lockouts").handler(lockouts::list);
+    r.post("/admin/v1/tokens").handler(body).handler(tokens::create);
+    r.get("/admin/v1/tokens").handler(tokens::list);
+    r.delete("/admin/v1/tokens/:id").handler(tokens::revoke);
     r.delete("/admin/v1/lockouts").handler(lockouts::lift);
     r.get("/admin/v1/keys").handler(adminKeys::listKeys);
     r.post("/admin/v1/keys/rotate").handler(body).handler(adminKeys::rotateKey);

@@ -22,21 +22,21 @@ import java.util.Map;
 final class IntrospectionEndpoint {
   private final ConnectorRequestVerifier verifier;
   private final AppDirectory apps;
-  private final Credentials.AdminToken adminToken;
+  private final dev.gatehouse.operators.OperatorTokens operators;
   private final String issuer;
   private final dev.gatehouse.issuance.CallerStanding standing;
 
   private final dev.gatehouse.limits.AuthFailureLimits limits;
   private final SourceAddress sources;
 
-  IntrospectionEndpoint(ConnectorRequestVerifier verifier, AppDirectory apps, String adminToken, String issuer,
+  IntrospectionEndpoint(ConnectorRequestVerifier verifier, AppDirectory apps, dev.gatehouse.operators.OperatorTokens operators, String issuer,
       dev.gatehouse.issuance.CallerStanding standing, dev.gatehouse.limits.AuthFailureLimits limits, SourceAddress sources) {
     this.limits = limits;
     this.sources = sources;
     this.standing = standing;
     this.verifier = verifier;
     this.apps = apps;
-    this.adminToken = new Credentials.AdminToken(adminToken);
+    this.operators = operators;
     this.issuer = issuer;
   }
 
@@ -104,12 +104,16 @@ final class IntrospectionEndpoint {
       if (wait != null) {
         throw new ApiException(Refusals.tooMany("too many failed attempts from this address; try again in " + wait.toSeconds() + " s", wait));
       }
-      if (adminToken.matches(bearer)) {
+      var caller = operators.authenticate(bearer);
+      if (caller.isPresent()) {
         limits.succeeded(door, "admin", address);
+        if (!caller.get().role().mayIntrospect()) {
+          throw new ApiException(ApiError.of(403, "forbidden", "this token's role may not introspect; use an admin or introspect token"));
+        }
         return null;
       }
       limits.failed(door, "admin", address);
-      throw new ApiException(ApiError.invalidClient("bearer token is not the admin token", false));
+      throw new ApiException(ApiError.invalidClient("bearer token is not an admin or introspect token", false));
     }
     String id = Requests.single(form, "client_id");
     String secret = Requests.single(form, "client_secret");

@@ -32,7 +32,8 @@ final class Migrations {
   /** Applied in this order; version = position + 1. */
   static final List<String> FILES = List.of("V1__core.sql", "V2__secret_rotation.sql", "V3__audit.sql", "V4__consumers.sql", "V5__key_lifecycle.sql",
       "V6__consumers_no_ext_index.sql",
-      "V7__app_tokens_not_before.sql");
+      "V7__app_tokens_not_before.sql",
+      "V8__operator_tokens.sql");
   private static final String LOCK = "schema-migrations";
 
   private Migrations() {}

@@ -37,7 +37,7 @@ class CliTest {
 
   static Run cli(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
-    if (List.of("account", "app", "keys", "lockouts").contains(args[0]) && all.stream().noneMatch(a -> a.startsWith("--server"))) {
+    if (List.of("account", "app", "keys", "lockouts", "tokens").contains(args[0]) && all.stream().noneMatch(a -> a.startsWith("--server"))) {
       all.add("--server=" + server.base());
       all.add("--admin-token-file=" + tokenFile(TestServer.ADMIN_TOKEN));
     }
@@ -161,5 +161,18 @@ class CliTest {
     Run bad = cli("lockouts", "lift", "--door", "front");
     assertThat(bad.code()).isNotZero();
     assertThat(bad.err()).contains("door must be");
+  }
+
+  @Test
+  void operatorTokens_createListRevoke_throughTheCli() {
+    Run made = cli("tokens", "create", "--name", "cli dashboard", "--role", "read");
+    assertThat(made.code()).as(made.err()).isZero();
+    io.vertx.core.json.JsonObject t = new io.vertx.core.json.JsonObject(made.out());
+    assertThat(t.getString("token")).startsWith("gho_");
+    Run list = cli("tokens", "list");
+    assertThat(list.out()).contains("cli dashboard").doesNotContain(t.getString("token"));
+    Run revoked = cli("tokens", "revoke", t.getString("id"));
+    assertThat(revoked.code()).as(revoked.err()).isZero();
+    assertThat(cli("tokens", "create", "--name", "x", "--role", "root").code()).isNotZero();
   }
 }
