@@ -234,6 +234,7 @@ public final class Gatehouse implements AutoCloseable {
           syncNow::staleness, java.time.Duration.ofSeconds(cfg.maxStalenessSeconds));
       java.util.concurrent.atomic.AtomicBoolean up = new java.util.concurrent.atomic.AtomicBoolean();
       dev.gatehouse.limits.AuthFailureLimits limits = lockouts(cfg, metrics, audit);
+      dev.gatehouse.limits.Quotas quotas = new dev.gatehouse.limits.Quotas(cfg.quotaAppTokensPerMinute, cfg.quotaNewConsumersPerMinute, cfg.clock);
       HttpApi.Parts parts = new HttpApi.Parts(
           accounts, apps, keys,
           appTokens,
@@ -256,8 +257,8 @@ public final class Gatehouse implements AutoCloseable {
           rotation,
           sync,
           standing,
-          new dev.gatehouse.issuance.AppTokenGrant(apps, appTokens, standing, misses, limits),
-          new dev.gatehouse.issuance.ConsumerTokenGrant(appTokenVerifier, standing, apps, accounts, consumerTokens, consumers, misses),
+          new dev.gatehouse.issuance.AppTokenGrant(apps, appTokens, standing, misses, limits, quotas),
+          new dev.gatehouse.issuance.ConsumerTokenGrant(appTokenVerifier, standing, apps, accounts, consumerTokens, consumers, misses, quotas),
           new dev.gatehouse.admin.AdminActions(accounts, apps, consumers, rotation, audit, sync::changed, limits, operators),
           limits,
           cfg.trustedProxies,

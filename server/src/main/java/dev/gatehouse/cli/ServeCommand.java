@@ -132,6 +132,14 @@ final class ServeCommand implements Callable<Integer> {
       description = "A proxy whose X-Forwarded-For is believed for the client's address (repeatable; GATEHOUSE_TRUSTED_PROXIES, comma separated)")
   List<String> trustedProxies;
 
+  @Option(names = "--quota-app-tokens", defaultValue = "${env:GATEHOUSE_QUOTA_APP_TOKENS:-0}",
+      description = "AppJWTs one app may get per minute; 0 = no quota (GATEHOUSE_QUOTA_APP_TOKENS). Default: ${DEFAULT-VALUE}")
+  int quotaAppTokens;
+
+  @Option(names = "--quota-new-consumers", defaultValue = "${env:GATEHOUSE_QUOTA_NEW_CONSUMERS:-0}",
+      description = "New consumers one app may get ConsumerJWS for per minute; 0 = no quota (GATEHOUSE_QUOTA_NEW_CONSUMERS). Default: ${DEFAULT-VALUE}")
+  int quotaNewConsumers;
+
   @Option(names = "--max-connections", defaultValue = "${env:GATEHOUSE_MAX_CONNECTIONS:-10000}",
       description = "Open connections at most; more are closed at once (GATEHOUSE_MAX_CONNECTIONS). Default: ${DEFAULT-VALUE}")
   int maxConnections;
@@ -162,6 +170,7 @@ final class ServeCommand implements Callable<Integer> {
         .db(db).crypto(crypto)
         .consumerTokenCacheSize(consumerTokenCache).appTokenCacheSize(appTokenCache).accessLog(accessLog)
         .adminPort(adminPort).adminHost(adminHost).adminOnPublicPort(adminOnPublicPort)
+        .quotaAppTokensPerMinute(quotaAppTokens).quotaNewConsumersPerMinute(quotaNewConsumers)
         .maxConnections(maxConnections).headerTimeoutSeconds(headerTimeout).bodyTimeoutSeconds(bodyTimeout)
         .idleTimeoutSeconds(idleTimeout).maxStalenessSeconds(maxStaleness)
         .keyPublicationDelaySeconds(keyPublicationDelay).appKeyRotationDays(appKeyRotationDays).refreshSeconds(refreshInterval)

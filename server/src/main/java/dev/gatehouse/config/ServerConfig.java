@@ -45,6 +45,9 @@ public final class ServerConfig {
   public final boolean adminOnPublicPort;
   /** Proxies whose X-Forwarded-For is believed for the source address (CIDR). */
   public final java.util.List<String> trustedProxies;
+  /** Per-app quotas per minute; 0: none. */
+  public final int quotaAppTokensPerMinute;
+  public final int quotaNewConsumersPerMinute;
   public final int maxConnections;
   public final long headerTimeoutSeconds;
   public final long bodyTimeoutSeconds;
@@ -58,6 +61,8 @@ public final class ServerConfig {
     this.adminHost = b.adminHost;
     this.adminOnPublicPort = b.adminOnPublicPort;
     this.trustedProxies = java.util.List.copyOf(b.trustedProxies);
+    this.quotaAppTokensPerMinute = b.quotaAppTokensPerMinute;
+    this.quotaNewConsumersPerMinute = b.quotaNewConsumersPerMinute;
     this.maxConnections = b.maxConnections;
     this.headerTimeoutSeconds = b.headerTimeoutSeconds;
     this.bodyTimeoutSeconds = b.bodyTimeoutSeconds;
@@ -144,6 +149,8 @@ public final class ServerConfig {
     private String adminHost = "127.0.0.1";
     private boolean adminOnPublicPort;
     private final java.util.List<String> trustedProxies = new java.util.ArrayList<>();
+    private int quotaAppTokensPerMinute;
+    private int quotaNewConsumersPerMinute;
     private int maxConnections = 10_000;
     private long headerTimeoutSeconds = 10;
     private long bodyTimeoutSeconds = 30;
@@ -155,6 +162,8 @@ public final class ServerConfig {
     public Builder adminHost(String h) { this.adminHost = h == null || h.isBlank() ? "127.0.0.1" : h.trim(); return this; }
     public Builder adminOnPublicPort(boolean on) { this.adminOnPublicPort = on; return this; }
     public Builder trustedProxy(String cidr) { this.trustedProxies.add(cidr.trim()); return this; }
+    public Builder quotaAppTokensPerMinute(int n) { this.quotaAppTokensPerMinute = n; return this; }
+    public Builder quotaNewConsumersPerMinute(int n) { this.quotaNewConsumersPerMinute = n; return this; }
     public Builder maxConnections(int n) { this.maxConnections = n; return this; }
     public Builder headerTimeoutSeconds(long s) { this.headerTimeoutSeconds = s; return this; }
     public Builder bodyTimeoutSeconds(long s) { this.bodyTimeoutSeconds = s; return this; }
@@ -223,6 +232,7 @@ public final class ServerConfig {
       for (String t : trustedProxies) {
         require(t.matches("[0-9a-fA-F:.]+(/\\d{1,3})?"), "--trusted-proxy must be ADDRESS[/BITS], got " + t);
       }
+      require(quotaAppTokensPerMinute >= 0 && quotaNewConsumersPerMinute >= 0, "quotas must be 0 (none) or more");
       require(maxConnections >= 16 && maxConnections <= 1_000_000, "--max-connections must be 16..1000000, got " + maxConnections);
       require(headerTimeoutSeconds >= 1 && headerTimeoutSeconds <= 600, "--header-timeout must be 1..600 seconds, got " + headerTimeoutSeconds);
       require(bodyTimeoutSeconds >= 1 && bodyTimeoutSeconds <= 600, "--body-timeout must be 1..600 seconds, got " + bodyTimeoutSeconds);

@@ -39,8 +39,11 @@ public final class AppTokenGrant {
   private final CallerStanding standing;
   private final MissLookups misses;
   private final AuthFailureLimits limits;
+  private final dev.gatehouse.limits.Quotas quotas;
 
-  public AppTokenGrant(AppDirectory apps, AppTokenIssuer issuer, CallerStanding standing, MissLookups misses, AuthFailureLimits limits) {
+  public AppTokenGrant(AppDirectory apps, AppTokenIssuer issuer, CallerStanding standing, MissLookups misses, AuthFailureLimits limits,
+      dev.gatehouse.limits.Quotas quotas) {
+    this.quotas = quotas;
     this.apps = apps;
     this.issuer = issuer;
     this.standing = standing;
@@ -92,6 +95,11 @@ public final class AppTokenGrant {
               "scope '" + Printable.of(s) + "' is not granted to this app; it may ask for: " + app.scope());
         }
       }
+    }
+    java.time.Duration over = quotas.take(dev.gatehouse.limits.Quotas.Kind.APP_TOKENS, app.clientId().value());
+    if (over != null) {
+      return new GrantRefused(GrantRefused.Reason.TOO_MANY_ATTEMPTS,
+          "this app has had its quota of AppJWTs for this minute; an AppJWT lasts an hour, so cache it", over);
     }
     return new Issued(app, issuer.issue(app, scopes));
   }

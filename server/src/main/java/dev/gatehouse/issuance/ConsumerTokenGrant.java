@@ -71,9 +71,11 @@ public final class ConsumerTokenGrant {
   private final ConsumerTokenIssuer issuer;
   private final ConsumerRegistry registry;
   private final MissLookups misses;
+  private final dev.gatehouse.limits.Quotas quotas;
 
   public ConsumerTokenGrant(AppTokenVerifier verifier, CallerStanding standing, AppDirectory apps, AccountDirectory accounts,
-      ConsumerTokenIssuer issuer, ConsumerRegistry registry, MissLookups misses) {
+      ConsumerTokenIssuer issuer, ConsumerRegistry registry, MissLookups misses, dev.gatehouse.limits.Quotas quotas) {
+    this.quotas = quotas;
     this.verifier = verifier;
     this.standing = standing;
     this.apps = apps;
@@ -125,6 +127,13 @@ public final class ConsumerTokenGrant {
     LpConsumerId lp = account.consumerIdKey().derive(extConsumerId);
     if (standing.consumerRevoked(account.id().value(), lp.value())) {
       return GrantRefused.of(GrantRefused.Reason.ACCESS_DENIED, "consumer " + lp + " is revoked on account " + account.id());
+    }
+    if (!issuer.isCached(account, extConsumerId)) {
+      // a consumer not issued a token lately: counts against the app's quota of new consumers
+      java.time.Duration over = quotas.take(dev.gatehouse.limits.Quotas.Kind.NEW_CONSUMERS, caller.token().clientId().value());
+      if (over != null) {
+        return new GrantRefused(GrantRefused.Reason.TOO_MANY_ATTEMPTS, "this app has had its quota of new consumers for this minute", over);
+      }
     }
     ConsumerTokenIssuer.ConsumerToken t = issuer.issue(account, extConsumerId, lp);
     registry.sighted(account.id().value(), lp, extConsumerId);

@@ -60,6 +60,12 @@ public final class ConsumerTokenIssuer {
     return t;
   }
 
+  /** Whether a token for this consumer is at hand (issued lately with the active key). */
+  public boolean isCached(Account account, String extConsumerId) {
+    ConsumerToken t = issued.getIfPresent(new CacheKey(account.id().value(), extConsumerId));
+    return t != null && t.kid().equals(keys.rings().consumer().active().kid());
+  }
+
   /** The cache, for metrics. */
   public Cache<?, ?> cache() {
     return issued;
