@@ -209,12 +209,18 @@ public final class Gatehouse implements AutoCloseable {
       db.bindMetrics(metrics);
       consumers = new ConsumerRegistry(new dev.gatehouse.store.JdbcConsumerRepository(db), cfg.clock, 100_000);
       ConsumerRegistry registry = consumers;
+      dev.gatehouse.audit.AuditLog audit = new dev.gatehouse.audit.AuditLog(new dev.gatehouse.store.JdbcAuditRepository(db), cfg.clock);
+      dev.gatehouse.limits.AuthFailureLimits limits = lockouts(cfg, metrics, audit,
+          db.isPostgres() ? new dev.gatehouse.store.JdbcSharedFailures(db) : dev.gatehouse.limits.SharedFailures.NONE,
+          () -> changes.changed(Topic.LOCKOUTS));
+      dev.gatehouse.limits.Quotas quotas = new dev.gatehouse.limits.Quotas(cfg.quotaAppTokensPerMinute, cfg.quotaNewConsumersPerMinute, cfg.clock);
       sync.start(java.util.Map.of(
           Topic.ACCOUNTS, accounts::reload,
           Topic.APPS, apps::reload,
           Topic.KEYS, rotation::reload,
           Topic.CONSUMERS, registry::reloadRevocations,
-          Topic.OPERATORS, operators::reload));
+          Topic.OPERATORS, operators::reload,
+          Topic.LOCKOUTS, limits::reloadShared));
       ServiceHolder services = new ServiceHolder();
       java.util.concurrent.atomic.AtomicReference<String> publicBase = new java.util.concurrent.atomic.AtomicReference<>();
       ServerVerificationKeys verificationKeys = new ServerVerificationKeys(keys);
@@ -223,7 +229,6 @@ public final class Gatehouse implements AutoCloseable {
       ConnectorRequestVerifier issuerSide = ConnectorRequestVerifier.builder().keys(verificationKeys).issuer(cfg.issuer).clock(cfg.clock)
           .clockSkew(java.time.Duration.ZERO).requiredScope(null).build();
       ClusterSync syncNow = sync;
-      dev.gatehouse.audit.AuditLog audit = new dev.gatehouse.audit.AuditLog(new dev.gatehouse.store.JdbcAuditRepository(db), cfg.clock);
       AppTokenIssuer appTokens = new AppTokenIssuer(keys, cfg.issuer, cfg.appTokenLifetimeSeconds, cfg.clock);
       AppTokenVerifier appTokenVerifier = new AppTokenVerifier(issuerSide, keys, cfg.clock, cfg.appTokenCacheSize);
       ConsumerTokenIssuer consumerTokens = new ConsumerTokenIssuer(keys, cfg.consumerTokenCacheSize);
@@ -233,8 +238,6 @@ public final class Gatehouse implements AutoCloseable {
       dev.gatehouse.issuance.CallerStanding standing = new dev.gatehouse.issuance.CallerStanding(apps, accounts, consumers,
           syncNow::staleness, java.time.Duration.ofSeconds(cfg.maxStalenessSeconds));
       java.util.concurrent.atomic.AtomicBoolean up = new java.util.concurrent.atomic.AtomicBoolean();
-      dev.gatehouse.limits.AuthFailureLimits limits = lockouts(cfg, metrics, audit);
-      dev.gatehouse.limits.Quotas quotas = new dev.gatehouse.limits.Quotas(cfg.quotaAppTokensPerMinute, cfg.quotaNewConsumersPerMinute, cfg.clock);
       HttpApi.Parts parts = new HttpApi.Parts(
           accounts, apps, keys,
           appTokens,
@@ -306,7 +309,7 @@ public final class Gatehouse implements AutoCloseable {
 
   /** The brute-force limits, each new lockout counted in the metrics and written to the audit log (off the request's thread). */
   private static dev.gatehouse.limits.AuthFailureLimits lockouts(ServerConfig cfg, io.micrometer.core.instrument.MeterRegistry metrics,
-      dev.gatehouse.audit.AuditLog audit) {
+      dev.gatehouse.audit.AuditLog audit, dev.gatehouse.limits.SharedFailures shared, Runnable announce) {
     ExecutorService auditing = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "gatehouse-lockout-audit");
       t.setDaemon(true);
@@ -328,7 +331,7 @@ public final class Gatehouse implements AutoCloseable {
       } catch (java.util.concurrent.RejectedExecutionException e) {
         // shutting down
       }
-    });
+    }, shared, auditing, announce);
   }
 
   private static void cleanup(Future<Vertx> vertx, Database db, ClusterSync sync) {

@@ -11,5 +11,7 @@ public enum Topic {
   /** Consumer revocations and erasures. */
   CONSUMERS,
   /** Named operator tokens: created, revoked. */
-  OPERATORS
+  OPERATORS,
+  /** Brute-force lockouts: made or lifted. */
+  LOCKOUTS
 }

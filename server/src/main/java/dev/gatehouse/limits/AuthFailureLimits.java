@@ -29,8 +29,11 @@ import java.util.function.Consumer;
  * </ul>
  *
  * A locked-out request is refused before its credential is looked at, with the time until it may
- * try again. State is in memory, bounded (100,000 entries each, idle ones forgotten after a day),
- * per node: with N nodes behind a balancer an attacker gets up to N times the attempts.
+ * try again. State is in memory, bounded (100,000 entries each, idle ones forgotten after a day).
+ * With a shared store ({@link SharedFailures}) the per-credential count is kept there instead, one
+ * upsert per failure off the request's thread, and lockouts reach every node (the node that made
+ * one at once, the others by a change notice), so the limit holds for the service; the per-address
+ * budget stays per node.
  *
  * <p>Thread-safe. Time comes from the clock (tests move a fake one).
  */
@@ -71,22 +74,55 @@ public final class AuthFailureLimits {
   private final Consumer<Lockout> onLockout;
   private final Cache<Key, Tries> tries = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofDays(1)).build();
   private final Cache<Key, Bucket> buckets = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofDays(1)).build();
+  private final SharedFailures shared;
+  private final java.util.concurrent.Executor background;
+  private final Runnable announce;
+  /** Lockouts from the shared store (made here or on another node). */
+  private volatile Map<Key, Lockout> remote = Map.of();
 
   /** @param onLockout told of every new lockout (for the audit log and metrics); must not block */
   public AuthFailureLimits(Map<Door, Policy> policies, Clock clock, Consumer<Lockout> onLockout) {
+    this(policies, clock, onLockout, SharedFailures.NONE, Runnable::run, () -> {});
+  }
+
+  /**
+   * @param shared where the per-credential counts live when several nodes share a store
+   * @param background runs the shared counting, off the request's thread
+   * @param announce tells the other nodes that the lockouts changed
+   */
+  public AuthFailureLimits(Map<Door, Policy> policies, Clock clock, Consumer<Lockout> onLockout, SharedFailures shared,
+      java.util.concurrent.Executor background, Runnable announce) {
     this.policies = Map.copyOf(policies);
     this.clock = clock;
     this.onLockout = onLockout;
+    this.shared = shared;
+    this.background = background;
+    this.announce = announce;
+  }
+
+  /** Reads the shared lockouts again (another node made or lifted one). Blocks on the store. */
+  public void reloadShared() {
+    Map<Key, Lockout> m = new java.util.HashMap<>();
+    for (Lockout l : shared.active(clock.instant())) {
+      m.put(new Key(l.door(), l.subject(), l.address()), l);
+    }
+    remote = Map.copyOf(m);
   }
 
   /** @return how long until this subject may try again from this address; null when it may now */
   public Duration retryAfter(Door door, String subject, String address) {
     Instant now = clock.instant();
     Instant until = null;
+    Lockout r = remote.isEmpty() ? null : remote.get(new Key(door, subject, address));
+    if (r != null && r.until().isAfter(now)) {
+      until = r.until();
+    }
     Tries t = tries.getIfPresent(new Key(door, subject, address));
     if (t != null) {
       synchronized (t) {
-        until = t.lockedUntil != null && t.lockedUntil.isAfter(now) ? t.lockedUntil : null;
+        if (t.lockedUntil != null && t.lockedUntil.isAfter(now) && (until == null || t.lockedUntil.isAfter(until))) {
+          until = t.lockedUntil;
+        }
       }
     }
     Bucket b = buckets.getIfPresent(new Key(door, "*", address));
@@ -106,8 +142,11 @@ public final class AuthFailureLimits {
     Instant now = clock.instant();
     Lockout made = null;
     Key k = new Key(door, subject, address);
-    Tries t = tries.get(k, x -> new Tries());
-    synchronized (t) {
+    if (shared != SharedFailures.NONE) {
+      countShared(door, subject, address, now, p);
+    }
+    Tries t = shared != SharedFailures.NONE ? null : tries.get(k, x -> new Tries());
+    if (t != null) synchronized (t) {
       t.failures.removeIf(f -> f.isBefore(now.minus(p.window())));
       t.failures.add(now);
       if (t.failures.size() >= p.failures()) {
@@ -147,6 +186,27 @@ public final class AuthFailureLimits {
     }
   }
 
+  private void countShared(Door door, String subject, String address, Instant now, Policy p) {
+    try {
+      background.execute(() -> {
+        try {
+          Lockout l = shared.fail(door, subject, address, now, p);
+          if (l != null) {
+            Map<Key, Lockout> m = new java.util.HashMap<>(remote);
+            m.put(new Key(door, subject, address), l);
+            remote = Map.copyOf(m);
+            onLockout.accept(l);
+            announce.run();
+          }
+        } catch (RuntimeException e) {
+          // the store is down: this failure is not counted across nodes (the address budget still is)
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // shutting down
+    }
+  }
+
   private static void refill(Bucket b, Policy p, Instant now) {
     double add = (double) Duration.between(b.refilledAt, now).toMillis() / p.refill().toMillis();
     b.tokens = Math.min(p.burst(), b.tokens + add);
@@ -181,6 +241,11 @@ public final class AuthFailureLimits {
         }
       }
     });
+    for (Lockout l : remote.values()) {
+      if (l.until().isAfter(now)) {
+        out.add(l);
+      }
+    }
     out.sort(Comparator.comparing(Lockout::until));
     return out;
   }
@@ -217,6 +282,17 @@ public final class AuthFailureLimits {
         }
       }
     });
+    for (Lockout l : remote.values()) {
+      if ((door == null || l.door() == door) && (subject == null || l.subject().equals(subject)) && (address == null || l.address().equals(address))
+          && l.until().isAfter(now)) {
+        n[0]++;
+      }
+    }
+    if (shared != SharedFailures.NONE) {
+      shared.lift(door, subject, address);
+      reloadShared();
+      announce.run();
+    }
     return n[0];
   }
 }

@@ -33,7 +33,8 @@ final class Migrations {
   static final List<String> FILES = List.of("V1__core.sql", "V2__secret_rotation.sql", "V3__audit.sql", "V4__consumers.sql", "V5__key_lifecycle.sql",
       "V6__consumers_no_ext_index.sql",
       "V7__app_tokens_not_before.sql",
-      "V8__operator_tokens.sql");
+      "V8__operator_tokens.sql",
+      "V9__shared_auth_failures.sql");
   private static final String LOCK = "schema-migrations";
 
   private Migrations() {}

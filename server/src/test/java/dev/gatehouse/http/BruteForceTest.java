@@ -142,4 +142,38 @@ class BruteForceTest {
       assertThat(token(s, "127.0.0.2", app.clientId(), app.clientSecret()).status()).isEqualTo(429);
     }
   }
+
+  @Test
+  void onSeveralNodes_theFailuresAddUp_andTheLockoutHoldsOnEveryNode() throws Exception {
+    try (dev.gatehouse.store.Postgres.Schema schema = dev.gatehouse.store.Postgres.freshSchema()) {
+      String key = dev.gatehouse.keys.MasterKey.generate().encoded();
+      try (TestServer a = TestServer.start(b -> b.db(schema.url()).masterKey(key));
+           TestServer b = TestServer.start(c -> c.db(schema.url()).masterKey(key))) {
+        AppCredentials app = a.accountWithApp("5313846");
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (token(b, "127.0.0.2", app.clientId(), app.clientSecret()).status() != 200 && System.nanoTime() < deadline) {
+          Thread.sleep(50);
+        }
+        // five wrong secrets on each node: neither alone reaches ten
+        for (int i = 0; i < 5; i++) {
+          assertThat(token(a, "127.0.0.1", app.clientId(), "wrong").status()).isEqualTo(401);
+          assertThat(token(b, "127.0.0.1", app.clientId(), "wrong").status()).isEqualTo(401);
+        }
+        while ((token(a, "127.0.0.1", app.clientId(), app.clientSecret()).status() != 429
+            || token(b, "127.0.0.1", app.clientId(), app.clientSecret()).status() != 429) && System.nanoTime() < deadline + Duration.ofSeconds(15).toNanos()) {
+          Thread.sleep(50);
+        }
+        assertThat(token(a, "127.0.0.1", app.clientId(), app.clientSecret()).status()).isEqualTo(429);
+        assertThat(token(b, "127.0.0.1", app.clientId(), app.clientSecret()).status()).isEqualTo(429);
+        assertThat(token(b, "127.0.0.2", app.clientId(), app.clientSecret()).status()).isEqualTo(200);
+        // lifted on one node: lifted on both
+        assertThat(http(a, "127.0.0.2", "DELETE", "/admin/v1/lockouts?door=client_secret", Map.of("Authorization", "Bearer " + TestServer.ADMIN_TOKEN), null)
+            .status()).isEqualTo(200);
+        while (token(b, "127.0.0.1", app.clientId(), app.clientSecret()).status() != 200 && System.nanoTime() < deadline + Duration.ofSeconds(30).toNanos()) {
+          Thread.sleep(50);
+        }
+        assertThat(token(b, "127.0.0.1", app.clientId(), app.clientSecret()).status()).isEqualTo(200);
+      }
+    }
+  }
 }
