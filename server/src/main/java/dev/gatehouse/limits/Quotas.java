@@ -41,6 +41,11 @@ public final class Quotas {
     return new Quotas(0, 0, Clock.systemUTC());
   }
 
+  /** Whether there is a quota of this kind at all. */
+  public boolean limits(Kind kind) {
+    return (kind == Kind.APP_TOKENS ? appTokensPerMinute : newConsumersPerMinute) > 0;
+  }
+
   /**
    * Takes one from the app's quota of this kind.
    *
