@@ -221,8 +221,6 @@ public final class Gatehouse implements AutoCloseable {
           Topic.CONSUMERS, registry::reloadRevocations,
           Topic.OPERATORS, operators::reload,
           Topic.LOCKOUTS, limits::reloadShared));
-      ServiceHolder services = new ServiceHolder();
-      java.util.concurrent.atomic.AtomicReference<String> publicBase = new java.util.concurrent.atomic.AtomicReference<>();
       ServerVerificationKeys verificationKeys = new ServerVerificationKeys(keys);
       // one verifier for every place that checks tokens: issuer-side (IDP, introspection) with no
       // clock skew, gateway with the messaging services' 30 s
@@ -238,47 +236,73 @@ public final class Gatehouse implements AutoCloseable {
       dev.gatehouse.issuance.CallerStanding standing = new dev.gatehouse.issuance.CallerStanding(apps, accounts, consumers,
           syncNow::staleness, java.time.Duration.ofSeconds(cfg.maxStalenessSeconds));
       java.util.concurrent.atomic.AtomicBoolean up = new java.util.concurrent.atomic.AtomicBoolean();
-      HttpApi.Parts parts = new HttpApi.Parts(
+      dev.gatehouse.issuance.AppTokenGrant appTokenGrant = new dev.gatehouse.issuance.AppTokenGrant(apps, appTokens, standing, misses, limits, quotas);
+      dev.gatehouse.issuance.ConsumerTokenGrant consumerTokenGrant = new dev.gatehouse.issuance.ConsumerTokenGrant(appTokenVerifier, standing,
+          apps, accounts, consumerTokens, consumers, misses, quotas);
+      dev.gatehouse.admin.AdminActions adminActions = new dev.gatehouse.admin.AdminActions(accounts, apps, consumers, rotation, audit,
+          sync::changed, limits, operators);
+      ConnectorRequestVerifier gatewayVerifier = ConnectorRequestVerifier.builder().keys(verificationKeys).issuer(cfg.issuer).clock(cfg.clock).build();
+      // The parts for a listener on a given port: the Domain API hands out the public host, which
+      // is the bound address and port unless --public-host says otherwise; so the port is resolved
+      // first (any free one for port 0) and everything is built knowing it.
+      HttpServerOptions listenOpts = opts;
+      String storeKind = db.isPostgres() ? "postgresql" : "h2";
+      java.util.function.IntFunction<HttpApi.Parts> partsFor = port -> {
+        String publicHost = cfg.publicHost != null ? cfg.publicHost : publicName(cfg.host) + ":" + port;
+        ServiceDirectory services = new ServiceDirectory(publicHost, cfg.services);
+        String publicBase = (listenOpts.isSsl() ? "https://" : "http://") + publicHost;
+        return new HttpApi.Parts(
           accounts, apps, keys,
           appTokens,
           appTokenVerifier,
           consumerTokens,
-          services,
+          () -> services,
           adminToken,
           cfg.jwksMaxAgeSeconds,
           up::get,
           crypto.describe(),
-          db.isPostgres() ? "postgresql" : "h2",
-          publicBase::get,
-          ConnectorRequestVerifier.builder().keys(verificationKeys).issuer(cfg.issuer).clock(cfg.clock).build(),
+          storeKind,
+          () -> publicBase,
+          gatewayVerifier,
           issuerSide,
           cfg.issuer,
           metrics,
           cfg.accessLog,
           audit,
-          consumers,
+          registry,
           rotation,
-          sync,
+          changes,
           standing,
-          new dev.gatehouse.issuance.AppTokenGrant(apps, appTokens, standing, misses, limits, quotas),
-          new dev.gatehouse.issuance.ConsumerTokenGrant(appTokenVerifier, standing, apps, accounts, consumerTokens, consumers, misses, quotas),
-          new dev.gatehouse.admin.AdminActions(accounts, apps, consumers, rotation, audit, sync::changed, limits, operators),
+          appTokenGrant,
+          consumerTokenGrant,
+          adminActions,
           limits,
           cfg.trustedProxies,
           operators);
+      };
       HttpListener.Limits connectionLimits = new HttpListener.Limits(cfg.maxConnections,
           cfg.headerTimeoutSeconds * 1000, cfg.bodyTimeoutSeconds * 1000, cfg.idleTimeoutSeconds * 1000);
       boolean apart = cfg.adminPort != null;
-      HttpListener listener = HttpListener.start(vertx, opts,
-          HttpApi.router(vertx, parts, apart ? HttpApi.Side.PUBLIC : HttpApi.Side.ALL), cfg.eventLoops, connectionLimits);
+      HttpListener listener = null;
+      HttpApi.Parts parts = null;
+      for (int attempt = 1; listener == null; attempt++) {
+        int port = cfg.port != 0 ? cfg.port : HttpListener.freePort(cfg.host);
+        parts = partsFor.apply(port);
+        try {
+          listener = HttpListener.start(vertx, new HttpServerOptions(opts).setPort(port),
+              HttpApi.router(vertx, parts, apart ? HttpApi.Side.PUBLIC : HttpApi.Side.ALL), cfg.eventLoops, connectionLimits);
+        } catch (IllegalStateException e) {
+          if (cfg.port != 0 || attempt == 3) {
+            throw e;
+          }
+          // another process took the free port in between: pick another
+        }
+      }
       // the admin API and /metrics on a listener of their own: one event loop is plenty for them
       adminListener = apart
           ? HttpListener.start(vertx, new HttpServerOptions(opts).setHost(cfg.adminHost).setPort(cfg.adminPort),
               HttpApi.router(vertx, parts, HttpApi.Side.ADMIN), 1, connectionLimits)
           : null;
-      String publicHost = cfg.publicHost != null ? cfg.publicHost : publicName(cfg.host) + ":" + listener.port();
-      services.directory = new ServiceDirectory(publicHost, cfg.services);
-      publicBase.set((opts.isSsl() ? "https://" : "http://") + publicHost);
       Gatehouse g = new Gatehouse(vertx, listener, adminListener, cfg.adminHost, db, data, opts.isSsl(), cfg.host, certFile, crypto, consumers,
           rotation, sync, up);
       g.adminTokenFromEnvironment = cfg.adminTokenText() != null;
@@ -395,15 +419,6 @@ public final class Gatehouse implements AutoCloseable {
     renewal.run();
   }
 
-  /** Holds the service directory, which needs the bound port before it can be built. */
-  private static final class ServiceHolder implements java.util.function.Supplier<ServiceDirectory> {
-    volatile ServiceDirectory directory;
-
-    @Override
-    public ServiceDirectory get() {
-      return directory;
-    }
-  }
 
 
   private static String publicName(String bindHost) {

@@ -63,7 +63,8 @@ public final class HttpListener {
     return new HttpListener(servers);
   }
 
-  private static int freePort(String host) {
+  /** A port free on {@code host} right now (another process may take it before it is bound). */
+  public static int freePort(String host) {
     try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
       return s.getLocalPort();
     } catch (IOException e) {
