@@ -257,7 +257,6 @@ public final class Gatehouse implements AutoCloseable {
           appTokenVerifier,
           consumerTokens,
           () -> services,
-          adminToken,
           cfg.jwksMaxAgeSeconds,
           up::get,
           crypto.describe(),

@@ -47,11 +47,6 @@ final class AdminEndpoints {
     this.requests = requests;
   }
 
-  /** How the audit log names whoever holds the admin token. */
-  static String actor(String adminToken) {
-    return dev.gatehouse.audit.AuditLog.actorId("admin", adminToken);
-  }
-
   void authenticate(RoutingContext ctx) {
     String address = sources.of(ctx.request());
     java.time.Duration wait = limits.retryAfter(AuthFailureLimits.Door.ADMIN_TOKEN, "admin", address);

@@ -1,7 +1,5 @@
 package dev.gatehouse.http;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Base64;
 
 /** Reading credentials from {@code Authorization}, shared by Sentinel, introspection and the admin API. */
@@ -34,23 +32,5 @@ final class Credentials {
   /** The token after {@code Bearer } (any case), or null when the header is not a Bearer one. */
   static String bearer(String header) {
     return dev.gatehouse.verifier.BearerToken.from(header, false);
-  }
-
-  /** The admin token, compared in constant time. */
-  static final class AdminToken {
-    private final byte[] token;
-
-    AdminToken(String token) {
-      this.token = token.getBytes(StandardCharsets.UTF_8);
-    }
-
-    boolean matches(String given) {
-      return given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token);
-    }
-
-    @Override
-    public String toString() {
-      return "AdminToken[redacted]";
-    }
   }
 }

@@ -32,7 +32,6 @@ public final class HttpApi {
       AppTokenVerifier appTokenVerifier,
       ConsumerTokenIssuer consumerTokens,
       java.util.function.Supplier<ServiceDirectory> services,
-      String adminToken,
       long jwksMaxAgeSeconds,
       BooleanSupplier ready,
       String signingProvider,
