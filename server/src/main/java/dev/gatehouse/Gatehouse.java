@@ -242,9 +242,9 @@ public final class Gatehouse implements AutoCloseable {
       dev.gatehouse.admin.AdminActions adminActions = new dev.gatehouse.admin.AdminActions(accounts, apps, consumers, rotation, audit,
           sync::changed, limits, operators);
       ConnectorRequestVerifier gatewayVerifier = ConnectorRequestVerifier.builder().keys(verificationKeys).issuer(cfg.issuer).clock(cfg.clock).build();
-      // The parts for a listener on a given port: the Domain API hands out the public host, which
-      // is the bound address and port unless --public-host says otherwise; so the port is resolved
-      // first (any free one for port 0) and everything is built knowing it.
+      // The parts for the public listener's port: the Domain API hands out the public host, which
+      // is the bound address and port unless --public-host says otherwise, so the listener makes
+      // its routes once it knows the port it binds.
       HttpServerOptions listenOpts = opts;
       String storeKind = db.isPostgres() ? "postgresql" : "h2";
       java.util.function.IntFunction<HttpApi.Parts> partsFor = port -> {
@@ -282,25 +282,13 @@ public final class Gatehouse implements AutoCloseable {
       HttpListener.Limits connectionLimits = new HttpListener.Limits(cfg.maxConnections,
           cfg.headerTimeoutSeconds * 1000, cfg.bodyTimeoutSeconds * 1000, cfg.idleTimeoutSeconds * 1000);
       boolean apart = cfg.adminPort != null;
-      HttpListener listener = null;
-      HttpApi.Parts parts = null;
-      for (int attempt = 1; listener == null; attempt++) {
-        int port = cfg.port != 0 ? cfg.port : HttpListener.freePort(cfg.host);
-        parts = partsFor.apply(port);
-        try {
-          listener = HttpListener.start(vertx, new HttpServerOptions(opts).setPort(port),
-              HttpApi.router(vertx, parts, apart ? HttpApi.Side.PUBLIC : HttpApi.Side.ALL), cfg.eventLoops, connectionLimits);
-        } catch (IllegalStateException e) {
-          if (cfg.port != 0 || attempt == 3) {
-            throw e;
-          }
-          // another process took the free port in between: pick another
-        }
-      }
+      Vertx vx = vertx;
+      HttpListener listener = HttpListener.start(vertx, opts,
+          port -> HttpApi.router(vx, partsFor.apply(port), apart ? HttpApi.Side.PUBLIC : HttpApi.Side.ALL), cfg.eventLoops, connectionLimits);
       // the admin API and /metrics on a listener of their own: one event loop is plenty for them
       adminListener = apart
           ? HttpListener.start(vertx, new HttpServerOptions(opts).setHost(cfg.adminHost).setPort(cfg.adminPort),
-              HttpApi.router(vertx, parts, HttpApi.Side.ADMIN), 1, connectionLimits)
+              port -> HttpApi.router(vx, partsFor.apply(listener.port()), HttpApi.Side.ADMIN), 1, connectionLimits)
           : null;
       Gatehouse g = new Gatehouse(vertx, listener, adminListener, cfg.adminHost, db, data, opts.isSsl(), cfg.host, certFile, crypto, consumers,
           rotation, sync, up);

@@ -36,9 +36,6 @@ import org.slf4j.LoggerFactory;
 final class ConnectionGuard {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
 
-  /** Settings shared by every loop's guard. */
-  record Limits(int maxConnections, long headerTimeoutMillis, long bodyTimeoutMillis, long idleTimeoutMillis) {}
-
   private enum Phase { HEADERS, REQUEST, IDLE }
 
   private static final class State {
@@ -47,13 +44,13 @@ final class ConnectionGuard {
     HttpServerRequest request;
   }
 
-  private final Limits limits;
+  private final HttpListener.Limits limits;
   private final AtomicInteger open;
   private final HttpServerOptions options;
   private final Map<HttpConnection, State> connections = new IdentityHashMap<>();
   private long closedSlow;
 
-  ConnectionGuard(Vertx vertx, Limits limits, AtomicInteger open, HttpServerOptions options) {
+  ConnectionGuard(Vertx vertx, HttpListener.Limits limits, AtomicInteger open, HttpServerOptions options) {
     this.limits = limits;
     this.open = open;
     this.options = options;

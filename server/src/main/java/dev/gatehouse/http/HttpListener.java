@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The listening side: one HTTP server per event loop on one port (see {@link HttpServerVerticle}),
  * each guarding its connections ({@link ConnectionGuard}). Vert.x shares a port only between
  * servers that ask for the same number, so port 0 is resolved to a free port first, and tried
- * again should another process take it in between.
+ * again should another process take it in between. The routes are made for the port actually
+ * bound, since what they answer may name it (the Domain API's public host).
  *
  * <p>Thread-safe once started.
  */
@@ -35,18 +36,19 @@ public final class HttpListener {
   /**
    * Binds {@code loops} servers to {@code options}' host and port (0: any free port).
    *
+   * @param routerFor the routes, for the port about to be bound
    * @throws IllegalStateException when the port cannot be bound
    */
-  public static HttpListener start(Vertx vertx, HttpServerOptions options, Router router, int loops, Limits limits)
-      throws InterruptedException, TimeoutException {
+  public static HttpListener start(Vertx vertx, HttpServerOptions options, java.util.function.IntFunction<Router> routerFor, int loops,
+      Limits limits) throws InterruptedException, TimeoutException {
     List<HttpServer> servers = Collections.synchronizedList(new ArrayList<>());
     AtomicInteger open = new AtomicInteger();
     int configured = options.getPort();
     for (int attempt = 1; ; attempt++) {
       HttpServerOptions o = new HttpServerOptions(options).setPort(configured == 0 ? freePort(options.getHost()) : configured);
+      Router router = routerFor.apply(o.getPort());
       try {
-        vertx.deployVerticle(() -> new HttpServerVerticle(o, router, servers, limits.maxConnections(), limits.headerTimeoutMillis(),
-                limits.bodyTimeoutMillis(), limits.idleTimeoutMillis(), open), new DeploymentOptions().setInstances(loops))
+        vertx.deployVerticle(() -> new HttpServerVerticle(o, router, servers, limits, open), new DeploymentOptions().setInstances(loops))
             .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         break;
       } catch (ExecutionException e) {
@@ -64,7 +66,7 @@ public final class HttpListener {
   }
 
   /** A port free on {@code host} right now (another process may take it before it is bound). */
-  public static int freePort(String host) {
+  private static int freePort(String host) {
     try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
       return s.getLocalPort();
     } catch (IOException e) {

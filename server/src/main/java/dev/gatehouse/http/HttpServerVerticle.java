@@ -12,24 +12,23 @@ import java.util.List;
  * Vert.x shares the listening socket among them and deals connections out round-robin, so every
  * core parses requests and signs tokens. (Servers created outside verticles all land on one loop.)
  */
-public final class HttpServerVerticle extends VerticleBase {
+final class HttpServerVerticle extends VerticleBase {
   private final HttpServerOptions options;
   private final Router router;
   private final List<HttpServer> started;
-  private final ConnectionGuard.Limits limits;
+  private final HttpListener.Limits limits;
   private final java.util.concurrent.atomic.AtomicInteger open;
 
   /**
    * @param started receives each server once it listens (a synchronized list)
    * @param open the count of open connections, shared by every loop's server
    */
-  public HttpServerVerticle(HttpServerOptions options, Router router, List<HttpServer> started,
-      int maxConnections, long headerTimeoutMillis, long bodyTimeoutMillis, long idleTimeoutMillis,
+  HttpServerVerticle(HttpServerOptions options, Router router, List<HttpServer> started, HttpListener.Limits limits,
       java.util.concurrent.atomic.AtomicInteger open) {
     this.options = options;
     this.router = router;
     this.started = started;
-    this.limits = new ConnectionGuard.Limits(maxConnections, headerTimeoutMillis, bodyTimeoutMillis, idleTimeoutMillis);
+    this.limits = limits;
     this.open = open;
   }
 
