@@ -24,17 +24,17 @@ final class AdminConsumerEndpoints {
    * {@code ?ext_consumer_id=} (its lp id is derived, so it is found even before its record is written).
    */
   void listConsumers(RoutingContext ctx) {
-    Account account = account(ctx);
+    Account account = requests.account(ctx);
     var q = Requests.query(ctx);
     String ext = Requests.single(q, "ext_consumer_id");
     if (ext != null) {
       String lp = account.consumerIdKey().derive(ext).value();
-      blocking(ctx, 200, () -> consumerJson(account, lp, consumers.find(account.id().value(), lp).orElse(null)));
+      requests.blocking(ctx, 200, () -> consumerJson(account, lp, consumers.find(account.id().value(), lp).orElse(null)));
       return;
     }
-    int limit = intParam(Requests.single(q, "limit"), "limit", 100, 1, 1000);
+    int limit = AdminRequests.intParam(Requests.single(q, "limit"), "limit", 100, 1, 1000);
     String after = Requests.single(q, "after");
-    blocking(ctx, 200, () -> {
+    requests.blocking(ctx, 200, () -> {
       JsonArray list = new JsonArray();
       var page = consumers.list(account.id().value(), after, limit);
       page.forEach(r -> list.add(consumerJson(account, r.lpConsumerId(), r)));
@@ -47,34 +47,34 @@ final class AdminConsumerEndpoints {
   }
 
   void getConsumer(RoutingContext ctx) {
-    Account account = account(ctx);
+    Account account = requests.account(ctx);
     String lp = lpParam(ctx);
-    blocking(ctx, 200, () -> consumerJson(account, lp, consumers.find(account.id().value(), lp)
+    requests.blocking(ctx, 200, () -> consumerJson(account, lp, consumers.find(account.id().value(), lp)
         .orElseThrow(() -> new ApiException(ApiError.notFound("no consumer " + lp + " on account " + account.id())))));
   }
 
   void revokeConsumer(RoutingContext ctx) {
-    Account account = account(ctx);
+    Account account = requests.account(ctx);
     String lp = lpParam(ctx);
-    blocking(ctx, 200, () -> {
+    requests.blocking(ctx, 200, () -> {
       actions.revokeConsumer(AdminRequests.actor(ctx), account.id(), lp);
       return consumerJson(account, lp, consumers.find(account.id().value(), lp).orElse(null));
     });
   }
 
   void restoreConsumer(RoutingContext ctx) {
-    Account account = account(ctx);
+    Account account = requests.account(ctx);
     String lp = lpParam(ctx);
-    blocking(ctx, 200, () -> {
+    requests.blocking(ctx, 200, () -> {
       actions.restoreConsumer(AdminRequests.actor(ctx), account.id(), lp);
       return consumerJson(account, lp, consumers.find(account.id().value(), lp).orElse(null));
     });
   }
 
   void eraseConsumer(RoutingContext ctx) {
-    Account account = account(ctx);
+    Account account = requests.account(ctx);
     String lp = lpParam(ctx);
-    blocking(ctx, 200, () -> {
+    requests.blocking(ctx, 200, () -> {
       boolean existed = actions.eraseConsumer(AdminRequests.actor(ctx), account.id(), lp);
       return new JsonObject().put("account_id", account.id().value()).put("lp_consumer_id", lp).put("erased", true).put("record_existed", existed);
     });
@@ -99,15 +99,4 @@ final class AdminConsumerEndpoints {
     return j;
   }
 
-  private Account account(RoutingContext ctx) {
-    return requests.account(ctx);
-  }
-
-  private void blocking(RoutingContext ctx, int status, java.util.concurrent.Callable<JsonObject> work) {
-    requests.blocking(ctx, status, work);
-  }
-
-  private static int intParam(String text, String name, int dflt, int min, int max) {
-    return AdminRequests.intParam(text, name, dflt, min, max);
-  }
 }

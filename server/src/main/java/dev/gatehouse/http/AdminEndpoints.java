@@ -113,7 +113,7 @@ final class AdminEndpoints {
       throw new ApiException(ApiError.invalidRequest(AccountId.describeInvalid(id) + " (field id)"));
     }
     String name = Requests.optionalString(body, "name");
-    blocking(ctx, 201, () -> accountJson(actions.createAccount(AdminRequests.actor(ctx), new AccountId(id), name)));
+    requests.blocking(ctx, 201, () -> accountJson(actions.createAccount(AdminRequests.actor(ctx), new AccountId(id), name)));
   }
 
   void listAccounts(RoutingContext ctx) {
@@ -123,31 +123,31 @@ final class AdminEndpoints {
   }
 
   void getAccount(RoutingContext ctx) {
-    Responses.json(ctx, 200, accountJson(account(ctx)));
+    Responses.json(ctx, 200, accountJson(requests.account(ctx)));
   }
 
   void createApp(RoutingContext ctx) {
-    Account account = account(ctx);
+    Account account = requests.account(ctx);
     JsonObject body = Requests.jsonObject(ctx);
     String name = Requests.requiredString(body, "name");
     String scope = Requests.optionalString(body, "scope");
     List<String> scopes = scope == null || scope.isBlank() ? List.of() : Arrays.asList(scope.trim().split(" +"));
-    blocking(ctx, 201, () -> {
+    requests.blocking(ctx, 201, () -> {
       AppDirectory.CreatedApp c = actions.createApp(AdminRequests.actor(ctx), account.id(), name, scopes);
       return appJson(c.app()).put("client_secret", c.clientSecret());
     });
   }
 
   void listApps(RoutingContext ctx) {
-    Account account = account(ctx);
+    Account account = requests.account(ctx);
     JsonArray list = new JsonArray();
     apps.list(account.id()).forEach(a -> list.add(appJson(a)));
     Responses.json(ctx, 200, new JsonObject().put("apps", list));
   }
 
   void getApp(RoutingContext ctx) {
-    Account account = account(ctx);
-    ClientId id = clientId(ctx);
+    Account account = requests.account(ctx);
+    ClientId id = AdminRequests.clientId(ctx);
     App app = apps.find(id).filter(a -> a.accountId().equals(account.id())).orElseThrow(() -> noApp(account, id));
     Responses.json(ctx, 200, appJson(app));
   }
@@ -161,46 +161,36 @@ final class AdminEndpoints {
   }
 
   void rotateSecret(RoutingContext ctx) {
-    Account account = account(ctx);
-    ClientId id = clientId(ctx);
+    Account account = requests.account(ctx);
+    ClientId id = AdminRequests.clientId(ctx);
     long grace = 86_400;
     if (Requests.body(ctx).length() > 0) {
       JsonObject body = Requests.jsonObject(ctx);
       Object g = body.getValue("grace_seconds");
       if (g != null) {
-        if (!(g instanceof Number n) || n.doubleValue() != n.longValue() || n.longValue() < 0 || n.longValue() > AdminActions.MAX_GRACE.toSeconds()) {
-          throw new ApiException(ApiError.invalidRequest("grace_seconds must be a whole number of seconds from 0 to 2592000"));
+        // the range is AdminActions' rule; here only the JSON shape
+        if (!(g instanceof Number n) || n.doubleValue() != n.longValue()) {
+          throw new ApiException(ApiError.invalidRequest("grace_seconds must be a whole number of seconds from 0 to "
+              + AdminActions.MAX_GRACE.toSeconds()));
         }
         grace = n.longValue();
       }
     }
     java.time.Duration d = java.time.Duration.ofSeconds(grace);
-    blocking(ctx, 200, () -> {
+    requests.blocking(ctx, 200, () -> {
       AppDirectory.CreatedApp c = actions.rotateSecret(AdminRequests.actor(ctx), account.id(), id, d).orElseThrow(() -> noApp(account, id));
       return appJson(c.app()).put("client_secret", c.clientSecret());
     });
   }
 
   private void setEnabled(RoutingContext ctx, boolean on) {
-    Account account = account(ctx);
-    ClientId id = clientId(ctx);
-    blocking(ctx, 200, () -> appJson(actions.setAppEnabled(AdminRequests.actor(ctx), account.id(), id, on).orElseThrow(() -> noApp(account, id))));
-  }
-
-  private Account account(RoutingContext ctx) {
-    return requests.account(ctx);
-  }
-
-  private static ClientId clientId(RoutingContext ctx) {
-    return AdminRequests.clientId(ctx);
+    Account account = requests.account(ctx);
+    ClientId id = AdminRequests.clientId(ctx);
+    requests.blocking(ctx, 200, () -> appJson(actions.setAppEnabled(AdminRequests.actor(ctx), account.id(), id, on).orElseThrow(() -> noApp(account, id))));
   }
 
   private static ApiException noApp(Account account, ClientId id) {
     return new ApiException(ApiError.notFound("no app " + id + " on account " + account.id()));
-  }
-
-  private void blocking(RoutingContext ctx, int status, java.util.concurrent.Callable<JsonObject> work) {
-    requests.blocking(ctx, status, work);
   }
 
   static JsonObject accountJson(Account a) {

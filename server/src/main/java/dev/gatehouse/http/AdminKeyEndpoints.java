@@ -23,10 +23,10 @@ final class AdminKeyEndpoints {
 
   void listAudit(RoutingContext ctx) {
     var q = Requests.query(ctx);
-    int limit = intParam(Requests.single(q, "limit"), "limit", 50, 1, 1000);
+    int limit = AdminRequests.intParam(Requests.single(q, "limit"), "limit", 50, 1, 1000);
     String before = Requests.single(q, "before");
-    Long beforeId = before == null ? null : (long) intParam(before, "before", 0, 1, Integer.MAX_VALUE);
-    blocking(ctx, 200, () -> {
+    Long beforeId = before == null ? null : (long) AdminRequests.intParam(before, "before", 0, 1, Integer.MAX_VALUE);
+    requests.blocking(ctx, 200, () -> {
       JsonArray list = new JsonArray();
       var entries = audit.list(beforeId, limit);
       entries.forEach(e -> list.add(new JsonObject().put("id", e.id()).put("at", e.at().toString()).put("actor", e.actor())
@@ -40,7 +40,7 @@ final class AdminKeyEndpoints {
   }
 
   void listKeys(RoutingContext ctx) {
-    blocking(ctx, 200, () -> {
+    requests.blocking(ctx, 200, () -> {
       JsonArray list = new JsonArray();
       rotation.list().forEach(k -> list.add(keyJson(k)));
       return new JsonObject().put("keys", list);
@@ -58,7 +58,7 @@ final class AdminKeyEndpoints {
     } else {
       throw new ApiException(ApiError.invalidRequest("purpose must be app_token or consumer_token"));
     }
-    blocking(ctx, 201, () -> keyJson(actions.rotateKey(AdminRequests.actor(ctx), p)));
+    requests.blocking(ctx, 201, () -> keyJson(actions.rotateKey(AdminRequests.actor(ctx), p)));
   }
 
   void retireKey(RoutingContext ctx) {
@@ -69,7 +69,7 @@ final class AdminKeyEndpoints {
       throw new ApiException(ApiError.invalidRequest("force must be true or false"));
     }
     boolean force = Boolean.TRUE.equals(f);
-    blocking(ctx, 200, () -> keyJson(actions.retireKey(AdminRequests.actor(ctx), kid, force)));
+    requests.blocking(ctx, 200, () -> keyJson(actions.retireKey(AdminRequests.actor(ctx), kid, force)));
   }
 
   private static JsonObject keyJson(dev.gatehouse.keys.SigningKeyInfo k) {
@@ -81,11 +81,4 @@ final class AdminKeyEndpoints {
         .put("retire_at", k.retireAt() == null ? null : k.retireAt().toString());
   }
 
-  private void blocking(RoutingContext ctx, int status, java.util.concurrent.Callable<JsonObject> work) {
-    requests.blocking(ctx, status, work);
-  }
-
-  private static int intParam(String text, String name, int dflt, int min, int max) {
-    return AdminRequests.intParam(text, name, dflt, min, max);
-  }
 }

@@ -13,10 +13,12 @@ import java.util.Locale;
  * parameters).
  */
 final class AdminLockoutEndpoints {
+  private final AdminRequests requests;
   private final AuthFailureLimits limits;
   private final AdminActions actions;
 
-  AdminLockoutEndpoints(AuthFailureLimits limits, AdminActions actions) {
+  AdminLockoutEndpoints(AdminRequests requests, AuthFailureLimits limits, AdminActions actions) {
+    this.requests = requests;
     this.limits = limits;
     this.actions = actions;
   }
@@ -44,12 +46,6 @@ final class AdminLockoutEndpoints {
     AuthFailureLimits.Door d = door;
     String subject = Requests.single(q, "subject");
     String address = Requests.single(q, "address");
-    ctx.vertx().executeBlocking(() -> actions.liftLockouts(AdminRequests.actor(ctx), d, subject, address), false).onComplete(ar -> {
-      if (ar.succeeded()) {
-        Responses.json(ctx, 200, new JsonObject().put("lifted", ar.result()));
-      } else {
-        ctx.fail(ar.cause());
-      }
-    });
+    requests.blocking(ctx, 200, () -> new JsonObject().put("lifted", actions.liftLockouts(AdminRequests.actor(ctx), d, subject, address)));
   }
 }

@@ -90,15 +90,16 @@ public final class HttpApi {
     if (side.servesAdmin()) {
       metricsRoute(vertx, p, r);
     }
+    SourceAddress sources = new SourceAddress(p.trustedProxies());
     if (side.servesPublic()) {
-      publicRoutes(vertx, p, r, body);
+      publicRoutes(vertx, p, r, body, sources);
     }
     HealthEndpoints health = new HealthEndpoints(p.ready(), p.signingProvider(), p.store(), p.sync()::storeUp, p.standing()::isFresh);
     r.get("/health/live").handler(health::live);
     r.get("/health/ready").handler(health::ready);
     r.get("/health/ready/admin").handler(health::readyAdmin);
     if (side.servesAdmin()) {
-      adminRoutes(vertx, p, r, body);
+      adminRoutes(vertx, p, r, body, sources);
     }
     failureHandlers(r);
     return r;
@@ -114,8 +115,7 @@ public final class HttpApi {
     }));
   }
 
-  private static void publicRoutes(Vertx vertx, Parts p, Router r, RawBody body) {
-    SourceAddress sources = new SourceAddress(p.trustedProxies());
+  private static void publicRoutes(Vertx vertx, Parts p, Router r, RawBody body, SourceAddress sources) {
     SentinelEndpoint sentinel = new SentinelEndpoint(vertx, p.appTokenGrant(),
         io.micrometer.core.instrument.Counter.builder("gatehouse.tokens.issued").tag("kind", "app_jwt").description("Tokens issued").register(p.metrics()),
         sources);
@@ -151,11 +151,10 @@ public final class HttpApi {
 
   }
 
-  private static void adminRoutes(Vertx vertx, Parts p, Router r, RawBody body) {
+  private static void adminRoutes(Vertx vertx, Parts p, Router r, RawBody body, SourceAddress sources) {
     AdminRequests adminRequests = new AdminRequests(vertx, p.accounts());
-    AdminEndpoints admin = new AdminEndpoints(vertx, p.operators(), p.accounts(), p.apps(), p.adminActions(), adminRequests, p.limits(),
-        new SourceAddress(p.trustedProxies()));
-    AdminLockoutEndpoints lockouts = new AdminLockoutEndpoints(p.limits(), p.adminActions());
+    AdminEndpoints admin = new AdminEndpoints(vertx, p.operators(), p.accounts(), p.apps(), p.adminActions(), adminRequests, p.limits(), sources);
+    AdminLockoutEndpoints lockouts = new AdminLockoutEndpoints(adminRequests, p.limits(), p.adminActions());
     AdminTokenEndpoints tokens = new AdminTokenEndpoints(adminRequests, p.adminActions(), p.operators());
     AdminConsumerEndpoints adminConsumers = new AdminConsumerEndpoints(adminRequests, p.adminActions(), p.consumers());
     AdminKeyEndpoints adminKeys = new AdminKeyEndpoints(adminRequests, p.adminActions(), p.rotation(), p.audit());
