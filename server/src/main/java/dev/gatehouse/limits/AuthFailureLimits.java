@@ -42,7 +42,13 @@ public final class AuthFailureLimits {
   public enum Door { CLIENT_SECRET, ADMIN_TOKEN, INTROSPECTION }
 
   /** The numbers of one door. */
-  public record Policy(int failures, Duration window, Duration firstLockout, Duration maxLockout, int burst, Duration refill) {}
+  public record Policy(int failures, Duration window, Duration firstLockout, Duration maxLockout, int burst, Duration refill) {
+    /** How long the {@code n}th lockout in a row lasts (1-based): the first, doubled each time, at most the maximum. */
+    public Duration lockout(int n) {
+      Duration d = firstLockout.multipliedBy(1L << Math.min(Math.max(n - 1, 0), 20));
+      return d.compareTo(maxLockout) > 0 ? maxLockout : d;
+    }
+  }
 
   /** The defaults: 10 failures → 1 min for client secrets; 5 → 1 min for the admin token and introspection; doubling to 15 min. */
   public static Map<Door, Policy> defaults() {
@@ -150,12 +156,8 @@ public final class AuthFailureLimits {
       t.failures.removeIf(f -> f.isBefore(now.minus(p.window())));
       t.failures.add(now);
       if (t.failures.size() >= p.failures()) {
-        Duration d = p.firstLockout().multipliedBy(1L << Math.min(t.lockouts, 20));
-        if (d.compareTo(p.maxLockout()) > 0) {
-          d = p.maxLockout();
-        }
         t.lockouts++;
-        t.lockedUntil = now.plus(d);
+        t.lockedUntil = now.plus(p.lockout(t.lockouts));
         t.failures.clear();
         made = new Lockout(door, subject, address, t.lockedUntil, t.lockouts);
       }

@@ -1,6 +1,5 @@
 package dev.gatehouse.limits;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -39,10 +38,4 @@ public interface SharedFailures {
     @Override
     public void lift(AuthFailureLimits.Door door, String subject, String address) {}
   };
-
-  /** The lockout length for the {@code n}th lockout in a row (1-based). */
-  static Duration lockoutFor(AuthFailureLimits.Policy p, int n) {
-    Duration d = p.firstLockout().multipliedBy(1L << Math.min(Math.max(n - 1, 0), 20));
-    return d.compareTo(p.maxLockout()) > 0 ? p.maxLockout() : d;
-  }
 }

@@ -53,7 +53,7 @@ public final class JdbcSharedFailures implements SharedFailures {
       AuthFailureLimits.Lockout made = null;
       if (failures >= p.failures()) {
         int n = lockouts + 1;
-        Instant until = now.plus(SharedFailures.lockoutFor(p, n));
+        Instant until = now.plus(p.lockout(n));
         try (PreparedStatement ps = c.prepareStatement(
             "UPDATE auth_failures SET failures = 0, window_start = ?, lockouts = ?, locked_until = ? WHERE door = ? AND subject = ? AND address = ?")) {
           ps.setLong(1, t);
