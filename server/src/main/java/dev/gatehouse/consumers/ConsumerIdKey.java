@@ -26,13 +26,8 @@ public final class ConsumerIdKey {
    *     and the lenient encoder's {@code ?} would give it another string's id
    */
   public LpConsumerId derive(String extConsumerId) {
-    for (int i = 0; i < extConsumerId.length(); i++) {
-      char c = extConsumerId.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < extConsumerId.length() && Character.isLowSurrogate(extConsumerId.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        throw new IllegalArgumentException("ext_consumer_id holds an unpaired surrogate; it must be Unicode text");
-      }
+    if (dev.gatehouse.verifier.UnicodeText.loneSurrogate(extConsumerId) >= 0) {
+      throw new IllegalArgumentException("ext_consumer_id holds an unpaired surrogate; it must be Unicode text");
     }
     return new LpConsumerId(HexFormat.of().formatHex(key.mac(extConsumerId.getBytes(StandardCharsets.UTF_8))));
   }

@@ -21,15 +21,15 @@ public final class ExtConsumerId {
     if (value.isEmpty()) {
       return "ext_consumer_id is empty";
     }
+    int lone = dev.gatehouse.verifier.UnicodeText.loneSurrogate(value);
+    if (lone >= 0) {
+      return "ext_consumer_id holds an unpaired surrogate at character " + (value.codePointCount(0, lone) + 1) + "; it must be Unicode text";
+    }
     int chars = 0;
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        return "ext_consumer_id holds an unpaired surrogate at character " + (chars + 1) + "; it must be Unicode text";
-      } else if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) {
-        return "ext_consumer_id holds the control character U+" + String.format("%04X", (int) c) + " at character " + (chars + 1);
+    for (int i = 0; i < value.length(); i = value.offsetByCodePoints(i, 1)) {
+      int c = value.codePointAt(i);
+      if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) {
+        return "ext_consumer_id holds the control character U+" + String.format("%04X", c) + " at character " + (chars + 1);
       }
       chars++;
     }

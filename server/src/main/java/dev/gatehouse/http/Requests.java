@@ -118,13 +118,10 @@ final class Requests {
    * one.
    */
   static String scalarValues(String field, String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        throw new ApiException(ApiError.invalidRequest(field + " holds an unpaired surrogate (\\u" + Integer.toHexString(c) + "); it must be Unicode text"));
-      }
+    int at = dev.gatehouse.verifier.UnicodeText.loneSurrogate(s);
+    if (at >= 0) {
+      throw new ApiException(ApiError.invalidRequest(field + " holds an unpaired surrogate (\\u" + Integer.toHexString(s.charAt(at))
+          + "); it must be Unicode text"));
     }
     return s;
   }

@@ -229,15 +229,10 @@ final class FlatJson {
     return i - from;
   }
 
-  /** Refuses a lone surrogate, which no UTF-8 text can hold (RFC 8259 §8.2). */
+  /** Refuses a lone surrogate, which no UTF-8 text can hold ({@link UnicodeText}). */
   static void requireScalarValues(String v) {
-    for (int k = 0; k < v.length(); k++) {
-      char c = v.charAt(k);
-      if (Character.isHighSurrogate(c) && k + 1 < v.length() && Character.isLowSurrogate(v.charAt(k + 1))) {
-        k++;
-      } else if (Character.isSurrogate(c)) {
-        throw new IllegalArgumentException("string holds a lone surrogate");
-      }
+    if (UnicodeText.loneSurrogate(v) >= 0) {
+      throw new IllegalArgumentException("string holds a lone surrogate");
     }
   }
 
