@@ -57,8 +57,9 @@ public final class AppTokenGrant {
    * @param address where the request comes from, for the brute-force limits
    */
   public Result grant(AccountId account, String clientId, String secret, String requestedScope, String address) {
-    if (!standing.isFresh()) {
-      return GrantRefused.of(GrantRefused.Reason.TEMPORARILY_UNAVAILABLE, standing.staleDescription());
+    String stale = standing.staleProblem();
+    if (stale != null) {
+      return GrantRefused.of(GrantRefused.Reason.TEMPORARILY_UNAVAILABLE, stale);
     }
     if (clientId == null || clientId.isEmpty()) {
       return GrantRefused.of(GrantRefused.Reason.INVALID_CLIENT, "client_id is missing");

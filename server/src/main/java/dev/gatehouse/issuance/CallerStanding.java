@@ -39,30 +39,33 @@ public final class CallerStanding {
 
   /** This node's view is too old to decide on: it has not read the store for longer than allowed. */
   public static final class StaleViewException extends RuntimeException {
-    public StaleViewException(Duration age, Duration max) {
-      super("this node has not been able to read the store for " + age.toSeconds() + " s (more than the " + max.toSeconds()
-          + " s allowed), so it cannot tell whether apps, consumers or keys were changed; try another node or later", null, false, false);
+    public StaleViewException(String description) {
+      super(description, null, false, false);
     }
+  }
+
+  /** @return null while this node's view is fresh enough to decide on, else why not, for the client */
+  public String staleProblem() {
+    if (maxStaleness.isZero()) {
+      return null;
+    }
+    Duration age = staleness.get();
+    return age.compareTo(maxStaleness) <= 0 ? null
+        : "this node has not been able to read the store for " + age.toSeconds() + " s (more than the " + maxStaleness.toSeconds()
+            + " s allowed), so it cannot tell whether apps, consumers or keys were changed; try another node or later";
   }
 
   /** @throws StaleViewException when the view is older than allowed */
   public void requireFresh() {
-    if (!maxStaleness.isZero()) {
-      Duration age = staleness.get();
-      if (age.compareTo(maxStaleness) > 0) {
-        throw new StaleViewException(age, maxStaleness);
-      }
+    String problem = staleProblem();
+    if (problem != null) {
+      throw new StaleViewException(problem);
     }
-  }
-
-  /** What {@link StaleViewException} says, for a refusal given as a value. */
-  public String staleDescription() {
-    return new StaleViewException(staleness.get(), maxStaleness).getMessage();
   }
 
   /** Whether {@link #requireFresh} would pass. */
   public boolean isFresh() {
-    return maxStaleness.isZero() || staleness.get().compareTo(maxStaleness) <= 0;
+    return staleProblem() == null;
   }
 
   /**

@@ -87,8 +87,9 @@ public final class ConsumerTokenGrant {
 
   /** @param appJwt the AppJWT from {@code Authorization} (null when absent) */
   public Authorization authorize(AccountId account, String appJwt) {
-    if (!standing.isFresh()) {
-      return GrantRefused.of(GrantRefused.Reason.TEMPORARILY_UNAVAILABLE, standing.staleDescription());
+    String stale = standing.staleProblem();
+    if (stale != null) {
+      return GrantRefused.of(GrantRefused.Reason.TEMPORARILY_UNAVAILABLE, stale);
     }
     VerifiedAppToken vt;
     try {
