@@ -84,6 +84,8 @@ public final class Gatehouse implements AutoCloseable {
   private final KeyRotation rotation;
   private final ClusterSync sync;
   private final java.util.concurrent.ScheduledExecutorService scheduler;
+  /** The Send API sandbox, or null when it is off. */
+  private SandboxRuntime sandbox;
 
   private Gatehouse(Vertx vertx, HttpListener listener, HttpListener adminListener, String adminHost, Database db, DataFolder data, boolean tls, String bindHost, Path tlsCertificate,
       CryptoProvider crypto, ConsumerRegistry consumers, KeyRotation rotation, ClusterSync sync, java.util.concurrent.atomic.AtomicBoolean up) {
@@ -156,6 +158,7 @@ public final class Gatehouse implements AutoCloseable {
     boot.shutdown();
     Database db = null;
     Vertx vertx = null;
+    SandboxRuntime sandbox = null;
     HttpListener adminListener;
     ConsumerRegistry consumers = null;
     ClusterSync sync = null;
@@ -167,7 +170,7 @@ public final class Gatehouse implements AutoCloseable {
       AccountDirectory accounts = new AccountDirectory(new JdbcAccountRepository(db), master, cfg.clock);
       accounts.reload();
       AppDirectory apps = new AppDirectory(new JdbcAppRepository(db),
-          new ClientSecrets(master.derive("gatehouse/v1/client-secret-pepper")), cfg.clock);
+          new ClientSecrets(master), cfg.clock);
       apps.reload();
       dev.gatehouse.operators.OperatorTokens operators = new dev.gatehouse.operators.OperatorTokens(
           new dev.gatehouse.store.JdbcOperatorTokenRepository(db), master.derive("gatehouse/v1/operator-token-pepper"), adminToken,
@@ -242,6 +245,9 @@ public final class Gatehouse implements AutoCloseable {
       dev.gatehouse.admin.AdminActions adminActions = new dev.gatehouse.admin.AdminActions(accounts, apps, consumers, rotation, audit,
           sync::changed, limits, operators);
       ConnectorRequestVerifier gatewayVerifier = ConnectorRequestVerifier.builder().keys(verificationKeys).issuer(cfg.issuer).clock(cfg.clock).build();
+      dev.gatehouse.issuance.MessagingAccess messagingAccess = new dev.gatehouse.issuance.MessagingAccess(gatewayVerifier, standing);
+      sandbox = cfg.sandbox ? sandbox(cfg, db, apps, metrics) : null;
+      HttpApi.Sandbox sandboxParts = sandbox == null ? null : sandbox.parts();
       // The parts for the public listener's port: the Domain API hands out the public host, which
       // is the bound address and port unless --public-host says otherwise, so the listener makes
       // its routes once it knows the port it binds.
@@ -249,7 +255,12 @@ public final class Gatehouse implements AutoCloseable {
       String storeKind = db.isPostgres() ? "postgresql" : "h2";
       java.util.function.IntFunction<HttpApi.Parts> partsFor = port -> {
         String publicHost = cfg.publicHost != null ? cfg.publicHost : publicName(cfg.host) + ":" + port;
-        ServiceDirectory services = new ServiceDirectory(publicHost, cfg.services);
+        java.util.Map<String, String> named = new java.util.LinkedHashMap<>(cfg.services);
+        if (cfg.sandbox) {
+          // the Send API's service name: here, unless the operator points it elsewhere
+          named.putIfAbsent("asyncMessagingEnt", publicHost);
+        }
+        ServiceDirectory services = new ServiceDirectory(publicHost, named);
         String publicBase = (listenOpts.isSsl() ? "https://" : "http://") + publicHost;
         return new HttpApi.Parts(
           accounts, apps, keys,
@@ -262,7 +273,7 @@ public final class Gatehouse implements AutoCloseable {
           crypto.describe(),
           storeKind,
           () -> publicBase,
-          gatewayVerifier,
+          messagingAccess,
           issuerSide,
           cfg.issuer,
           metrics,
@@ -277,7 +288,8 @@ public final class Gatehouse implements AutoCloseable {
           adminActions,
           limits,
           cfg.trustedProxies,
-          operators);
+          operators,
+          sandboxParts);
       };
       HttpListener.Limits connectionLimits = new HttpListener.Limits(cfg.maxConnections,
           cfg.headerTimeoutSeconds * 1000, cfg.bodyTimeoutSeconds * 1000, cfg.idleTimeoutSeconds * 1000);
@@ -292,6 +304,10 @@ public final class Gatehouse implements AutoCloseable {
           : null;
       Gatehouse g = new Gatehouse(vertx, listener, adminListener, cfg.adminHost, db, data, opts.isSsl(), cfg.host, certFile, crypto, consumers,
           rotation, sync, up);
+      g.sandbox = sandbox;
+      if (sandbox != null) {
+        sandbox.start(g.scheduler, cfg);
+      }
       g.adminTokenFromEnvironment = cfg.adminTokenText() != null;
       if (cfg.tlsSelfSigned) {
         g.renewSelfSignedCertificate(hostOnly(cfg.publicHost != null ? cfg.publicHost : publicName(cfg.host)), cfg.clock);
@@ -299,6 +315,7 @@ public final class Gatehouse implements AutoCloseable {
       up.set(true);
       return g;
     } catch (IOException e) {
+      stopSandbox(sandbox);
       cleanup(vertxF, db, sync);
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -313,8 +330,76 @@ public final class Gatehouse implements AutoCloseable {
       throw new IllegalStateException(e.getMessage() + ". The master key (GATEHOUSE_MASTER_KEY or " + data.path().resolve("master.key")
           + ") is not the one this store was made with" + (cfg.db != null ? "; every node on one database needs the same master key" : ""), e);
     } catch (RuntimeException | Error e) {
+      stopSandbox(sandbox);
       cleanup(vertxF, db, sync);
       throw e;
+    }
+  }
+
+  /** The Send API sandbox's running parts: its use cases, the webhook dispatcher and its HTTP client's threads. */
+  private record SandboxRuntime(HttpApi.Sandbox parts, dev.gatehouse.sandbox.WebhookDispatcher dispatcher,
+      dev.gatehouse.store.JdbcConversationRepository conversations, dev.gatehouse.store.JdbcDeliveryRepository deliveries, ExecutorService http) {
+    /** Starts delivering, and forgets old conversations and finished deliveries once an hour. */
+    void start(java.util.concurrent.ScheduledExecutorService scheduler, ServerConfig cfg) {
+      dispatcher.start();
+      scheduler.scheduleWithFixedDelay(() -> {
+        try {
+          java.time.Instant cutoff = cfg.clock.instant().minus(java.time.Duration.ofDays(cfg.sandboxRetentionDays));
+          int c = conversations.purge(cutoff);
+          int d = deliveries.purge(cutoff);
+          if (c + d > 0) {
+            LOG.info("sandbox retention: forgot {} conversations and {} finished deliveries older than {} days", c, d, cfg.sandboxRetentionDays);
+          }
+        } catch (RuntimeException e) {
+          LOG.warn("sandbox retention run failed: {}", e.getMessage());
+        }
+      }, 1, 60, TimeUnit.MINUTES);
+    }
+
+    void close() {
+      dispatcher.close();
+      http.shutdownNow();
+    }
+  }
+
+  private static SandboxRuntime sandbox(ServerConfig cfg, Database db, AppDirectory apps,
+      io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics) {
+    dev.gatehouse.sandbox.SandboxSettingsDirectory settings = new dev.gatehouse.sandbox.SandboxSettingsDirectory(
+        new dev.gatehouse.store.JdbcSandboxSettingsRepository(db), cfg.clock);
+    dev.gatehouse.store.JdbcConversationRepository conversationStore = new dev.gatehouse.store.JdbcConversationRepository(db);
+    dev.gatehouse.store.JdbcDeliveryRepository deliveries = new dev.gatehouse.store.JdbcDeliveryRepository(db);
+    ExecutorService httpThreads = Executors.newFixedThreadPool(4, r -> {
+      Thread t = new Thread(r, "gatehouse-webhook-http");
+      t.setDaemon(true);
+      return t;
+    });
+    java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+        .connectTimeout(java.time.Duration.ofSeconds(10))
+        .followRedirects(java.net.http.HttpClient.Redirect.NEVER)
+        .sslContext(dev.gatehouse.sandbox.WebhookTrust.context(cfg.webhookCaFile))
+        .executor(httpThreads)
+        .build();
+    dev.gatehouse.sandbox.WebhookDispatcher.Options o = dev.gatehouse.sandbox.WebhookDispatcher.Options.DEFAULT;
+    dev.gatehouse.sandbox.WebhookDispatcher dispatcher = new dev.gatehouse.sandbox.WebhookDispatcher(deliveries, apps, settings, http, cfg.clock,
+        new dev.gatehouse.sandbox.WebhookDispatcher.Options(java.time.Duration.ofSeconds(cfg.webhookRetrySeconds), o.timeout(), o.lease(), o.maxInFlight()));
+    dev.gatehouse.sandbox.Conversations conversations = new dev.gatehouse.sandbox.Conversations(conversationStore, apps, settings, cfg.clock,
+        dispatcher::wake);
+    io.micrometer.core.instrument.FunctionCounter.builder("gatehouse.webhook.deliveries", dispatcher, d -> d.delivered())
+        .tag("outcome", "delivered").description("Webhook notifications by final outcome").register(metrics);
+    io.micrometer.core.instrument.FunctionCounter.builder("gatehouse.webhook.deliveries", dispatcher, d -> d.dropped())
+        .tag("outcome", "dropped").description("Webhook notifications by final outcome").register(metrics);
+    io.micrometer.core.instrument.FunctionCounter.builder("gatehouse.webhook.attempts.failed", dispatcher, d -> d.failedAttempts())
+        .description("Webhook delivery attempts that failed (each retried or dropped)").register(metrics);
+    io.micrometer.core.instrument.FunctionCounter.builder("gatehouse.webhook.retries", dispatcher, d -> d.retries())
+        .description("Webhook deliveries scheduled for another attempt").register(metrics);
+    io.micrometer.core.instrument.Gauge.builder("gatehouse.webhook.queue.pending", dispatcher, d -> d.pending())
+        .description("Webhook deliveries pending, at the dispatcher's last look").register(metrics);
+    return new SandboxRuntime(new HttpApi.Sandbox(conversations, settings, deliveries), dispatcher, conversationStore, deliveries, httpThreads);
+  }
+
+  private static void stopSandbox(SandboxRuntime s) {
+    if (s != null) {
+      s.close();
     }
   }
 
@@ -464,6 +549,7 @@ public final class Gatehouse implements AutoCloseable {
         + " | admin token: " + (adminTokenFromEnvironment ? "from GATEHOUSE_ADMIN_TOKEN" : adminTokenFile().toString())
         + (adminListener != null ? " | admin API and metrics on " + adminBaseUrl() : "")
         + (tlsCertificate != null ? " | TLS certificate: " + tlsCertificate : "")
+        + (sandbox != null ? " | Send API sandbox ON (not for production)" : "")
         + " | " + uptime + " ms since JVM start";
   }
 
@@ -490,6 +576,7 @@ public final class Gatehouse implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("Vert.x did not close cleanly: {}", e.toString());
     }
+    stopSandbox(sandbox); // deliveries in flight are recorded before the store closes
     try {
       consumers.close(); // writes the consumer records still queued
     } catch (RuntimeException e) {

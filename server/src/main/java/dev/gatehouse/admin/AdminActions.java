@@ -78,11 +78,56 @@ public final class AdminActions {
   }
 
   public AppDirectory.CreatedApp createApp(String actor, AccountId account, String name, List<String> scopes) {
+    return createApp(actor, account, name, scopes, null);
+  }
+
+  /** @param webhooks the app's webhook registration, or null */
+  public AppDirectory.CreatedApp createApp(String actor, AccountId account, String name, List<String> scopes,
+      dev.gatehouse.apps.WebhookConfig webhooks) {
     String n = checkName(name, "name");
-    AppDirectory.CreatedApp c = apps.create(account, n, scopes);
-    audit.record(actor, "app.create", "app/" + c.app().clientId(), "account=" + account + " name=" + n + " scope=" + c.app().scope());
+    AppDirectory.CreatedApp c = apps.create(account, n, scopes, webhooks);
+    audit.record(actor, "app.create", "app/" + c.app().clientId(), "account=" + account + " name=" + n + " scope=" + c.app().scope()
+        + (webhooks == null ? "" : " webhooks=" + webhooks.subscriptions().keySet()));
     changed.accept(Topic.APPS);
     return c;
+  }
+
+  /**
+   * Sets or (null) removes an app's webhook registration; see {@link AppDirectory#setWebhooks}.
+   *
+   * @return the app, or empty if there is no such app on the account
+   */
+  public Optional<App> setWebhooks(String actor, AccountId account, ClientId id, dev.gatehouse.apps.WebhookConfig webhooks, String clientSecret) {
+    Optional<App> a = apps.setWebhooks(account, id, webhooks, clientSecret);
+    a.ifPresent(app -> {
+      audit.record(actor, webhooks == null ? "app.webhooks.remove" : "app.webhooks.set", "app/" + id,
+          "account=" + account + (webhooks == null ? "" : " types=" + webhooks.subscriptions().keySet()));
+      changed.accept(Topic.APPS);
+    });
+    return a;
+  }
+
+  /** Sets an account's sandbox settings (scripted agent, fault injection). */
+  public void setSandboxSettings(String actor, AccountId account, dev.gatehouse.sandbox.SandboxSettingsDirectory directory,
+      dev.gatehouse.sandbox.SandboxSettings settings) {
+    directory.set(account, settings);
+    audit.record(actor, "sandbox.settings", "account/" + account, settings.toString());
+  }
+
+  /**
+   * An agent message sent by hand into a sandbox conversation.
+   *
+   * @return its sequence, or empty if the account has no such conversation
+   * @throws IllegalStateException when the conversation is closed
+   */
+  public Optional<Integer> sendAgentMessage(String actor, AccountId account, dev.gatehouse.sandbox.Conversations conversations, String conversationId,
+      String text) {
+    if (text.isEmpty() || text.length() > 8000) {
+      throw new IllegalArgumentException("text must be 1 to 8000 characters, got " + text.length());
+    }
+    Optional<Integer> seq = conversations.agentMessage(account, conversationId, text);
+    seq.ifPresent(n -> audit.record(actor, "sandbox.agent-message", "conversation/" + conversationId, "account=" + account + " sequence=" + n));
+    return seq;
   }
 
   /** @return the app, or empty if there is no such app on the account */

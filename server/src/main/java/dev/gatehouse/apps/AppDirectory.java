@@ -56,6 +56,14 @@ public final class AppDirectory {
    * @throws IllegalArgumentException for a scope that is not an RFC 6749 scope token
    */
   public synchronized CreatedApp create(AccountId account, String name, List<String> scopes) {
+    return create(account, name, scopes, null);
+  }
+
+  /**
+   * @param webhooks the app's webhook registration, or null; with one, the secret is also kept
+   *     sealed, to sign deliveries
+   */
+  public synchronized CreatedApp create(AccountId account, String name, List<String> scopes, WebhookConfig webhooks) {
     List<String> s = scopes.isEmpty() ? List.of(App.CONSUMER_SCOPE) : scopes;
     for (String t : s) {
       if (!SCOPE_TOKEN.matcher(t).matches()) {
@@ -64,7 +72,9 @@ public final class AppDirectory {
     }
     String secret = secrets.generate();
     Instant now = clock.instant();
-    App app = new App(ClientId.random(), account, name, secrets.hash(secret), s.stream().distinct().toList(), true, now, now);
+    ClientId id = ClientId.random();
+    App app = new App(id, account, name, secrets.hash(secret), s.stream().distinct().toList(), true, now, now, null, null, null,
+        webhooks, webhooks == null ? null : secrets.seal(id, secret));
     repository.insert(app);
     byId.put(app.clientId(), app);
     return new CreatedApp(app, secret);
@@ -143,13 +153,59 @@ public final class AppDirectory {
     }
     String secret = secrets.generate();
     Instant now = clock.instant();
-    App next = cur.withNewSecret(secrets.hash(secret), now, now.plus(grace));
+    App next = cur.withNewSecret(secrets.hash(secret), cur.webhooks() == null ? null : secrets.seal(id, secret), now, now.plus(grace));
     if (!repository.update(next)) {
       byId.remove(id);
       return Optional.empty();
     }
     byId.put(id, next);
     return Optional.of(new CreatedApp(next, secret));
+  }
+
+  /**
+   * Sets the app's webhook registration (null removes it, and the sealed secret with it). Signing
+   * deliveries needs the secret itself, which an app made without webhooks never kept: then {@code
+   * clientSecret} must be given (and match), or the secret rotated after the registration is set.
+   *
+   * @return the updated app, or empty if there is no such app on that account
+   * @throws IllegalStateException when the secret is needed and not given
+   * @throws IllegalArgumentException when the given secret is not the app's current one
+   */
+  public synchronized Optional<App> setWebhooks(AccountId account, ClientId id, WebhookConfig config, String clientSecret) {
+    App cur = current(id);
+    if (cur == null || !cur.accountId().equals(account)) {
+      return Optional.empty();
+    }
+    String sealed = null;
+    if (config != null) {
+      if (clientSecret != null) {
+        if (!secrets.matches(clientSecret, cur.secretHash())) {
+          throw new IllegalArgumentException("client_secret is not the app's current secret");
+        }
+        sealed = secrets.seal(id, clientSecret);
+      } else if (cur.sealedSecret() != null) {
+        sealed = cur.sealedSecret();
+      } else {
+        throw new IllegalStateException("webhook signatures are keyed with the app's client secret, which is stored only hashed for app " + id
+            + "; give its current client_secret with the registration (it is checked, then kept sealed under the master key)");
+      }
+    }
+    App next = cur.withWebhooks(config, sealed, clock.instant());
+    if (!repository.update(next)) {
+      byId.remove(id);
+      return Optional.empty();
+    }
+    byId.put(id, next);
+    return Optional.of(next);
+  }
+
+  /**
+   * The secret that signs the app's webhook deliveries, or null when it has no webhooks.
+   *
+   * @throws dev.gatehouse.keys.SealedValueException if the sealed secret cannot be opened
+   */
+  public String webhookSecret(App app) {
+    return app.sealedSecret() == null ? null : secrets.open(app.clientId(), app.sealedSecret());
   }
 
   /**

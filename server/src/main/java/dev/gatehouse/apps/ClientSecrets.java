@@ -12,18 +12,34 @@ import java.util.HexFormat;
  * from the master key), which a stolen database alone cannot test guesses against. Comparison is
  * constant-time.
  *
+ * <p>An app with webhooks needs its secret itself (the signature is an HMAC keyed with it), so
+ * this also seals a secret under the master key, bound to its client id, and opens it again.
+ *
  * <p>Thread-safe.
  */
 public final class ClientSecrets {
   private static final int SECRET_BYTES = 32;
   private final dev.gatehouse.keys.HmacSha256 pepper;
   private final SecureRandom random = new SecureRandom();
+  private final dev.gatehouse.keys.MasterKey master;
 
-  public ClientSecrets(byte[] pepper) {
-    if (pepper.length < 32) {
-      throw new IllegalArgumentException("pepper must be at least 32 bytes, got " + pepper.length);
-    }
-    this.pepper = new dev.gatehouse.keys.HmacSha256(pepper);
+  public ClientSecrets(dev.gatehouse.keys.MasterKey master) {
+    this.master = master;
+    this.pepper = new dev.gatehouse.keys.HmacSha256(master.derive("gatehouse/v1/client-secret-pepper"));
+  }
+
+  /** The secret of app {@code clientId}, sealed (AES-256-GCM under the master key, bound to the client id). */
+  public String seal(ClientId clientId, String secret) {
+    return master.seal(secret.getBytes(StandardCharsets.UTF_8), context(clientId));
+  }
+
+  /** @throws dev.gatehouse.keys.SealedValueException if it was not sealed for this client under this master key */
+  public String open(ClientId clientId, String sealed) {
+    return new String(master.open(sealed, context(clientId)), StandardCharsets.UTF_8);
+  }
+
+  private static String context(ClientId clientId) {
+    return "gatehouse/v1/app-secret/" + clientId.value();
   }
 
   /** A new secret: 43 characters of base64url, no padding (safe unencoded in a query string). */

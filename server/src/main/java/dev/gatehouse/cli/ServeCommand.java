@@ -161,6 +161,23 @@ final class ServeCommand implements Callable<Integer> {
           + " and reports not ready; 0 = never (GATEHOUSE_MAX_STALENESS). Default: ${DEFAULT-VALUE}")
   long maxStaleness;
 
+  @Option(names = "--sandbox", defaultValue = "${env:GATEHOUSE_SANDBOX:-false}",
+      description = "Also serve an offline Send API sandbox (CONVERSATION, SEND, webhooks, a scripted agent) for testing connectors;"
+          + " never in production (GATEHOUSE_SANDBOX)")
+  boolean sandbox;
+
+  @Option(names = "--webhook-ca-file", defaultValue = "${env:GATEHOUSE_WEBHOOK_CA_FILE}",
+      description = "PEM CA certificates trusted for webhook endpoints besides the JDK's trust store (GATEHOUSE_WEBHOOK_CA_FILE)")
+  Path webhookCaFile;
+
+  @Option(names = "--webhook-retry-interval", defaultValue = "${env:GATEHOUSE_WEBHOOK_RETRY_INTERVAL:-30}",
+      description = "Seconds between attempts of a failed webhook delivery (GATEHOUSE_WEBHOOK_RETRY_INTERVAL). Default: ${DEFAULT-VALUE}")
+  long webhookRetryInterval;
+
+  @Option(names = "--sandbox-retention-days", defaultValue = "${env:GATEHOUSE_SANDBOX_RETENTION_DAYS:-7}",
+      description = "Days sandbox conversations and finished deliveries are kept (GATEHOUSE_SANDBOX_RETENTION_DAYS). Default: ${DEFAULT-VALUE}")
+  long sandboxRetentionDays;
+
   @Override
   public Integer call() {
     ServerConfig.Builder b = ServerConfig.builder()
@@ -173,6 +190,7 @@ final class ServeCommand implements Callable<Integer> {
         .quotaAppTokensPerMinute(quotaAppTokens).quotaNewConsumersPerMinute(quotaNewConsumers)
         .maxConnections(maxConnections).headerTimeoutSeconds(headerTimeout).bodyTimeoutSeconds(bodyTimeout)
         .idleTimeoutSeconds(idleTimeout).maxStalenessSeconds(maxStaleness)
+        .sandbox(sandbox).webhookCaFile(webhookCaFile).webhookRetrySeconds(webhookRetryInterval).sandboxRetentionDays(sandboxRetentionDays)
         .keyPublicationDelaySeconds(keyPublicationDelay).appKeyRotationDays(appKeyRotationDays).refreshSeconds(refreshInterval)
         .masterKey(System.getenv("GATEHOUSE_MASTER_KEY"))
         .adminToken(adminTokenFile != null ? readTokenFile(adminTokenFile) : System.getenv("GATEHOUSE_ADMIN_TOKEN"));

@@ -55,8 +55,18 @@ public final class ServerConfig {
   /** Past this long without a successful read of the store, the node fails closed (0: never). */
   public final long maxStalenessSeconds;
   public final Clock clock;
+  /** Serve the Send API sandbox (CONVERSATION, SEND, webhooks). */
+  public final boolean sandbox;
+  /** A PEM file of CA certificates trusted for webhook endpoints besides the JDK's; null: the JDK's alone. */
+  public final Path webhookCaFile;
+  public final long webhookRetrySeconds;
+  public final long sandboxRetentionDays;
 
   private ServerConfig(Builder b) {
+    this.sandbox = b.sandbox;
+    this.webhookCaFile = b.webhookCaFile;
+    this.webhookRetrySeconds = b.webhookRetrySeconds;
+    this.sandboxRetentionDays = b.sandboxRetentionDays;
     this.adminPort = b.adminPort;
     this.adminHost = b.adminHost;
     this.adminOnPublicPort = b.adminOnPublicPort;
@@ -158,6 +168,14 @@ public final class ServerConfig {
     private long maxStalenessSeconds = 300;
 
     /** A listener of its own for the admin API and /metrics (0: any free port); null: none. */
+    private boolean sandbox;
+    private Path webhookCaFile;
+    private long webhookRetrySeconds = 30;
+    private long sandboxRetentionDays = 7;
+    public Builder sandbox(boolean on) { this.sandbox = on; return this; }
+    public Builder webhookCaFile(Path p) { this.webhookCaFile = p; return this; }
+    public Builder webhookRetrySeconds(long s) { this.webhookRetrySeconds = s; return this; }
+    public Builder sandboxRetentionDays(long d) { this.sandboxRetentionDays = d; return this; }
     public Builder adminPort(Integer p) { this.adminPort = p; return this; }
     public Builder adminHost(String h) { this.adminHost = h == null || h.isBlank() ? "127.0.0.1" : h.trim(); return this; }
     public Builder adminOnPublicPort(boolean on) { this.adminOnPublicPort = on; return this; }
@@ -238,6 +256,9 @@ public final class ServerConfig {
       require(bodyTimeoutSeconds >= 1 && bodyTimeoutSeconds <= 600, "--body-timeout must be 1..600 seconds, got " + bodyTimeoutSeconds);
       require(idleTimeoutSeconds >= 1 && idleTimeoutSeconds <= 3600, "--idle-timeout must be 1..3600 seconds, got " + idleTimeoutSeconds);
       require(maxStalenessSeconds >= 0 && maxStalenessSeconds <= 30L * 86_400, "--max-staleness must be 0..2592000 seconds, got " + maxStalenessSeconds);
+      require(webhookRetrySeconds >= 1 && webhookRetrySeconds <= 3600, "--webhook-retry-interval must be 1..3600 seconds, got " + webhookRetrySeconds);
+      require(sandboxRetentionDays >= 1 && sandboxRetentionDays <= 3650, "--sandbox-retention-days must be 1..3650, got " + sandboxRetentionDays);
+      require(webhookCaFile == null || java.nio.file.Files.isReadable(webhookCaFile), "--webhook-ca-file " + webhookCaFile + " is not a readable file");
       require(adminTokenText == null || AdminTokenRule.problem(adminTokenText) == null,
           "the admin token (GATEHOUSE_ADMIN_TOKEN or --admin-token-file): " + (adminTokenText == null ? "" : AdminTokenRule.problem(adminTokenText)));
       return new ServerConfig(this);

@@ -132,8 +132,14 @@ final class AdminEndpoints {
     String name = Requests.requiredString(body, "name");
     String scope = Requests.optionalString(body, "scope");
     List<String> scopes = scope == null || scope.isBlank() ? List.of() : Arrays.asList(scope.trim().split(" +"));
+    Object capabilities = body.getValue("capabilities");
+    if (capabilities != null && !(capabilities instanceof JsonObject)) {
+      throw new ApiException(ApiError.invalidRequest("capabilities must be an object"));
+    }
+    Object hooks = body.containsKey("webhooks") ? body.getValue("webhooks") : capabilities == null ? null : ((JsonObject) capabilities).getValue("webhooks");
+    dev.gatehouse.apps.WebhookConfig webhooks = hooks == null ? null : WebhookJson.parse(hooks);
     requests.blocking(ctx, 201, () -> {
-      AppDirectory.CreatedApp c = actions.createApp(AdminRequests.actor(ctx), account.id(), name, scopes);
+      AppDirectory.CreatedApp c = actions.createApp(AdminRequests.actor(ctx), account.id(), name, scopes, webhooks);
       return appJson(c.app()).put("client_secret", c.clientSecret());
     });
   }
@@ -206,6 +212,7 @@ final class AdminEndpoints {
         .put("scope", a.scope())
         .put("created_at", a.createdAt().toString())
         .put("updated_at", a.updatedAt().toString())
-        .put("previous_secret_expires_at", a.previousSecretExpiresAt() == null ? null : a.previousSecretExpiresAt().toString());
+        .put("previous_secret_expires_at", a.previousSecretExpiresAt() == null ? null : a.previousSecretExpiresAt().toString())
+        .put("webhooks", a.webhooks() == null ? null : WebhookJson.render(a.webhooks()));
   }
 }

@@ -1,8 +1,6 @@
 package dev.gatehouse.http;
 
-import dev.gatehouse.issuance.CallerStanding;
-import dev.gatehouse.verifier.ConnectorRequestVerifier;
-import dev.gatehouse.verifier.ErrorCode;
+import dev.gatehouse.issuance.MessagingAccess;
 import dev.gatehouse.verifier.Identity;
 import dev.gatehouse.verifier.Rejection;
 import dev.gatehouse.verifier.Verification;
@@ -33,17 +31,14 @@ final class GatewayEndpoint {
   static final String PREFIX = "/gateway/authorize";
   static final String ORIGINAL_URI = "X-Original-URI";
 
-  private final ConnectorRequestVerifier verifier;
-  private final CallerStanding standing;
+  private final MessagingAccess access;
 
-  GatewayEndpoint(ConnectorRequestVerifier verifier, CallerStanding standing) {
-    this.verifier = verifier;
-    this.standing = standing;
+  GatewayEndpoint(MessagingAccess access) {
+    this.access = access;
   }
 
   void authorize(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
-    standing.requireFresh();
     java.util.List<String> originals = req.headers().getAll(ORIGINAL_URI);
     // the raw request path (Envoy appends the original path to the prefix): not req.path(), which
     // Vert.x has already normalized, and whose dot segments are exactly what must be refused
@@ -52,15 +47,7 @@ final class GatewayEndpoint {
     String rawPath = q < 0 ? raw : raw.substring(0, q);
     String path = originals.size() == 1 ? originals.get(0)
         : originals.isEmpty() && rawPath.startsWith(PREFIX) ? rawPath.substring(PREFIX.length()) : null;
-    Verification v = verifier.verifyHeaders(ConnectorRequestVerifier.accountFromPath(path), req.headers()::getAll);
-    if (v instanceof Identity id) {
-      String problem = standing.appProblem(id.clientId(), id.accountId(), id.appTokenIssuedAt());
-      if (problem != null) {
-        v = new Rejection(ErrorCode.INVALID_APP_JWT, problem);
-      } else if ((problem = standing.consumerProblem(id.accountId(), id.lpConsumerId())) != null) {
-        v = new Rejection(ErrorCode.INVALID_CONSUMER_JWS, problem);
-      }
-    }
+    Verification v = access.check(path, req.headers()::getAll);
     HttpServerResponse r = ctx.response().putHeader("Cache-Control", "no-store");
     if (v instanceof Identity id) {
       r.putHeader("X-Gatehouse-Account", id.accountId())

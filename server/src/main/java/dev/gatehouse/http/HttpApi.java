@@ -37,7 +37,7 @@ public final class HttpApi {
       String signingProvider,
       String store,
       java.util.function.Supplier<String> publicBaseUrl,
-      dev.gatehouse.verifier.ConnectorRequestVerifier gatewayVerifier,
+      dev.gatehouse.issuance.MessagingAccess messagingAccess,
       dev.gatehouse.verifier.ConnectorRequestVerifier introspectionVerifier,
       String issuer,
       io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics,
@@ -52,12 +52,19 @@ public final class HttpApi {
       dev.gatehouse.admin.AdminActions adminActions,
       dev.gatehouse.limits.AuthFailureLimits limits,
       java.util.List<String> trustedProxies,
-      dev.gatehouse.operators.OperatorTokens operators) {
+      dev.gatehouse.operators.OperatorTokens operators,
+      Sandbox sandbox) {
     @Override
     public String toString() {
       return "Parts[redacted]";
     }
   }
+
+  /** The Send API sandbox's parts; null in {@link Parts} when the sandbox is off. */
+  public record Sandbox(
+      dev.gatehouse.sandbox.Conversations conversations,
+      dev.gatehouse.sandbox.SandboxSettingsDirectory settings,
+      dev.gatehouse.sandbox.DeliveryRepository deliveries) {}
 
   /** Which routes a listener serves. */
   public enum Side {
@@ -136,7 +143,7 @@ public final class HttpApi {
     r.get("/.well-known/jwks.json").handler(jwks::get);
     r.get("/sentinel/well-known/jwks").handler(jwks::get);
 
-    GatewayEndpoint gateway = new GatewayEndpoint(p.gatewayVerifier(), p.standing());
+    GatewayEndpoint gateway = new GatewayEndpoint(p.messagingAccess());
     r.route(GatewayEndpoint.PREFIX).handler(gateway::authorize);
     r.route(GatewayEndpoint.PREFIX + "/*").handler(gateway::authorize);
 
@@ -148,6 +155,12 @@ public final class HttpApi {
     r.get("/.well-known/oauth-authorization-server/sentinel/api/account/:accountId").handler(metadata::account);
     // the OpenID-style placement (issuer path first), which many client libraries use
     r.get("/sentinel/api/account/:accountId/.well-known/oauth-authorization-server").handler(metadata::account);
+
+    if (p.sandbox() != null) {
+      SendApiEndpoints sendApi = new SendApiEndpoints(vertx, p.messagingAccess(), p.sandbox().conversations(), p.sandbox().settings(), p.metrics());
+      r.post("/api/account/:accountId/messaging/consumer/conversation").handler(body).handler(sendApi::conversation);
+      r.post("/api/account/:accountId/messaging/consumer/conversation/send").handler(body).handler(sendApi::send);
+    }
 
   }
 
@@ -185,6 +198,19 @@ public final class HttpApi {
     r.post("/admin/v1/accounts/:accountId/consumers/:lp/revoke").handler(adminConsumers::revokeConsumer);
     r.post("/admin/v1/accounts/:accountId/consumers/:lp/restore").handler(adminConsumers::restoreConsumer);
     r.delete("/admin/v1/accounts/:accountId/consumers/:lp").handler(adminConsumers::eraseConsumer);
+    Sandbox sb = p.sandbox();
+    AdminSandboxEndpoints sandbox = new AdminSandboxEndpoints(adminRequests, p.adminActions(), sb == null ? null : sb.conversations(),
+        sb == null ? null : sb.settings(), sb == null ? null : sb.deliveries());
+    r.put("/admin/v1/accounts/:accountId/apps/:clientId/webhooks").handler(body).handler(sandbox::setWebhooks);
+    r.delete("/admin/v1/accounts/:accountId/apps/:clientId/webhooks").handler(sandbox::removeWebhooks);
+    if (sb != null) {
+      r.get("/admin/v1/accounts/:accountId/conversations").handler(sandbox::listConversations);
+      r.get("/admin/v1/accounts/:accountId/conversations/:conversationId").handler(sandbox::getConversation);
+      r.post("/admin/v1/accounts/:accountId/conversations/:conversationId/agent-messages").handler(body).handler(sandbox::agentMessage);
+      r.get("/admin/v1/accounts/:accountId/sandbox").handler(sandbox::getSettings);
+      r.put("/admin/v1/accounts/:accountId/sandbox").handler(body).handler(sandbox::putSettings);
+      r.get("/admin/v1/accounts/:accountId/webhook-deliveries").handler(sandbox::listDeliveries);
+    }
 
   }
 

@@ -62,6 +62,35 @@ final class Jdbc {
     }
   }
 
+  interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws
+   * (a {@link RuntimeException} of its own is thrown on as it was).
+   */
+  <T> T transaction(Work<T> work) {
+    long start = System.nanoTime();
+    try (Connection c = ds.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("store transaction failed: " + e.getMessage(), e);
+    } finally {
+      db.record(true, System.nanoTime() - start);
+    }
+  }
+
   /** @return rows changed, or -1 if the statement broke a unique key */
   int update(String sql, Binder binder) {
     long start = System.nanoTime();

@@ -17,7 +17,7 @@ public final class JdbcAppRepository implements AppRepository {
   }
 
   private static final String SELECT = "SELECT client_id, account_id, name, secret_hash, scope, enabled, created_at, updated_at,"
-      + " previous_secret_hash, previous_secret_expires_at, tokens_not_before FROM apps";
+      + " previous_secret_hash, previous_secret_expires_at, tokens_not_before, webhooks, secret_sealed FROM apps";
 
   @Override
   public List<App> findAll() {
@@ -41,14 +41,16 @@ public final class JdbcAppRepository implements AppRepository {
             Instant.ofEpochMilli(rs.getLong(8)),
             rs.getString(9),
             Jdbc.instant(rs, 10),
-            Jdbc.instant(rs, 11));
+            Jdbc.instant(rs, 11),
+            dev.gatehouse.apps.WebhookConfig.fromStorage(rs.getString(12)),
+            rs.getString(13));
   }
 
   @Override
   public void insert(App a) {
     int n = jdbc.update(
-        "INSERT INTO apps (client_id, account_id, name, secret_hash, scope, enabled, created_at, updated_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO apps (client_id, account_id, name, secret_hash, scope, enabled, created_at, updated_at, webhooks, secret_sealed)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         ps -> {
           ps.setString(1, a.clientId().value());
           ps.setString(2, a.accountId().value());
@@ -58,6 +60,8 @@ public final class JdbcAppRepository implements AppRepository {
           ps.setBoolean(6, a.enabled());
           ps.setLong(7, a.createdAt().toEpochMilli());
           ps.setLong(8, a.updatedAt().toEpochMilli());
+          ps.setString(9, a.webhooks() == null ? null : a.webhooks().toStorage());
+          ps.setString(10, a.sealedSecret());
         });
     if (n != 1) {
       throw new StoreException("app " + a.clientId() + " was not inserted (" + n + ")", null);
@@ -68,7 +72,7 @@ public final class JdbcAppRepository implements AppRepository {
   public boolean update(App a) {
     return jdbc.update(
             "UPDATE apps SET enabled = ?, updated_at = ?, secret_hash = ?, previous_secret_hash = ?,"
-                + " previous_secret_expires_at = ?, tokens_not_before = ? WHERE client_id = ?",
+                + " previous_secret_expires_at = ?, tokens_not_before = ?, webhooks = ?, secret_sealed = ? WHERE client_id = ?",
             ps -> {
               ps.setBoolean(1, a.enabled());
               ps.setLong(2, a.updatedAt().toEpochMilli());
@@ -76,7 +80,9 @@ public final class JdbcAppRepository implements AppRepository {
               ps.setString(4, a.previousSecretHash());
               Jdbc.setInstant(ps, 5, a.previousSecretExpiresAt());
               Jdbc.setInstant(ps, 6, a.tokensNotBefore());
-              ps.setString(7, a.clientId().value());
+              ps.setString(7, a.webhooks() == null ? null : a.webhooks().toStorage());
+              ps.setString(8, a.sealedSecret());
+              ps.setString(9, a.clientId().value());
             })
         == 1;
   }

@@ -34,7 +34,8 @@ final class Migrations {
       "V6__consumers_no_ext_index.sql",
       "V7__app_tokens_not_before.sql",
       "V8__operator_tokens.sql",
-      "V9__shared_auth_failures.sql");
+      "V9__shared_auth_failures.sql",
+      "V10__sandbox.sql");
   private static final String LOCK = "schema-migrations";
 
   private Migrations() {}

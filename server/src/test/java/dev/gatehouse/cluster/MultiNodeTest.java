@@ -168,7 +168,7 @@ class MultiNodeTest {
       var accounts = new dev.gatehouse.accounts.AccountDirectory(new dev.gatehouse.store.JdbcAccountRepository(other), mk, clock);
       accounts.create(new dev.gatehouse.accounts.AccountId("7010"), "Quiet");
       var apps = new dev.gatehouse.apps.AppDirectory(new dev.gatehouse.store.JdbcAppRepository(other),
-          new dev.gatehouse.apps.ClientSecrets(mk.derive("gatehouse/v1/client-secret-pepper")), clock);
+          new dev.gatehouse.apps.ClientSecrets(mk), clock);
       var created = apps.create(new dev.gatehouse.accounts.AccountId("7010"), "quiet", List.of());
       quiet = new AppCredentials("7010", created.app().clientId().value(), created.clientSecret());
     }

@@ -84,7 +84,12 @@ class RepositoryContractTest {
     assertThat(apps.find(id)).contains(app);
     assertThat(apps.find(ClientId.random())).isEmpty();
 
-    App rotated = app.withNewSecret("b".repeat(64), T0.plusSeconds(5), T0.plusSeconds(3600)).withEnabled(false, T0.plusSeconds(6));
+    dev.gatehouse.apps.WebhookConfig hooks = new dev.gatehouse.apps.WebhookConfig(java.util.Map.of(
+        "cqm.ExConversationChangeNotification", new dev.gatehouse.apps.WebhookConfig.Subscription("https://hooks.example/conv", 3, List.of()),
+        "ms.MessagingEventNotification.ContentEvent", new dev.gatehouse.apps.WebhookConfig.Subscription("http://127.0.0.1:9/c?x=1", 0,
+            List.of(new dev.gatehouse.apps.WebhookConfig.Header("X-Api-Key", "k: v")))), 3600);
+    App rotated = app.withNewSecret("b".repeat(64), null, T0.plusSeconds(5), T0.plusSeconds(3600)).withEnabled(false, T0.plusSeconds(6))
+        .withWebhooks(hooks, "sealed-secret", T0.plusSeconds(7));
     assertThat(apps.update(rotated)).isTrue();
     assertThat(apps.find(id)).contains(rotated);
     assertThat(apps.findAll()).containsExactly(rotated);

@@ -21,30 +21,7 @@ public record Rejection(ErrorCode error, String details) implements Verification
   }
 
   public String toJson() {
-    return "{\"kind\":\"resp\",\"code\":401,\"body\":{\"title\":\"" + escape(error.title()) + "\",\"details\":\""
-        + escape(details) + "\",\"errorCode\":" + error.code() + "},\"type\":\".ReqBody$ErrorResp\"}";
-  }
-
-  /** JSON string escaping (RFC 8259 §7); non-ASCII is escaped too so the body is also header-safe. */
-  static String escape(String s) {
-    StringBuilder b = new StringBuilder(s.length() + 8);
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20 || c > 0x7E) {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    return b.toString();
+    return "{\"kind\":\"resp\",\"code\":401,\"body\":{\"title\":" + JsonText.quote(error.title()) + ",\"details\":"
+        + JsonText.quote(details) + ",\"errorCode\":" + error.code() + "},\"type\":\".ReqBody$ErrorResp\"}";
   }
 }

@@ -1,0 +1,270 @@
+package dev.gatehouse.sandbox;
+
+import dev.gatehouse.apps.App;
+import dev.gatehouse.apps.AppDirectory;
+import dev.gatehouse.apps.WebhookConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Works the durable queue of webhook deliveries: claims what is due (a lease, so with many nodes
+ * each delivery is sent by one), POSTs it with the vendor's headers and signature, and records the
+ * outcome. 200 and 201 are success; any other status, a connection failure or no answer within
+ * the timeout is a failed attempt, retried {@code max_retries} times at the retry spacing (the
+ * vendor's 30 s), then dropped. At least once: a node that dies after sending but before recording
+ * leaves the delivery to be sent again when its lease runs out.
+ *
+ * <p>Design note: one thread polls the store (once a second, or at once when a change on this node
+ * owes deliveries) and hands each claimed delivery to the JDK HTTP client, which sends
+ * asynchronously; at most {@code maxInFlight} are out at once, so a slow receiver cannot pile up
+ * memory. Fault injection (per account, {@link SandboxSettings}) acts here: a failed attempt
+ * without sending, a delay, a duplicate, or a hold-back that lets later deliveries overtake.
+ *
+ * <p>Thread-safe. Never logs a body or a secret.
+ */
+public final class WebhookDispatcher implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
+
+  /** How deliveries are paced. */
+  public record Options(Duration retrySpacing, Duration timeout, Duration lease, int maxInFlight) {
+    public static final Options DEFAULT = new Options(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(30), 64);
+  }
+
+  private final DeliveryRepository queue;
+  private final AppDirectory apps;
+  private final SandboxSettingsDirectory settings;
+  private final HttpClient http;
+  private final Clock clock;
+  private final Options options;
+  private final Semaphore work = new Semaphore(0);
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final Random dice = new Random();
+  private final Thread thread;
+  private volatile boolean closed;
+
+  private final LongAdder delivered = new LongAdder();
+  private final LongAdder failedAttempts = new LongAdder();
+  private final LongAdder retries = new LongAdder();
+  private final LongAdder dropped = new LongAdder();
+  private volatile long pending;
+
+  public WebhookDispatcher(DeliveryRepository queue, AppDirectory apps, SandboxSettingsDirectory settings, HttpClient http, Clock clock,
+      Options options) {
+    this.queue = queue;
+    this.apps = apps;
+    this.settings = settings;
+    this.http = http;
+    this.clock = clock;
+    this.options = options;
+    this.thread = new Thread(this::run, "gatehouse-webhooks");
+    thread.setDaemon(true);
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  /** Something is owed: look at the queue now rather than at the next poll. */
+  public void wake() {
+    if (work.availablePermits() == 0) {
+      work.release();
+    }
+  }
+
+  private void run() {
+    while (!closed) {
+      try {
+        work.tryAcquire(1, TimeUnit.SECONDS);
+        work.drainPermits();
+        pump();
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        LOG.warn("webhook queue: {}", e.getMessage());
+        sleepQuietly(1000);
+      }
+    }
+  }
+
+  private void pump() {
+    while (!closed) {
+      int room = options.maxInFlight() - inFlight.get();
+      if (room <= 0) {
+        return;
+      }
+      Instant now = clock.instant();
+      List<Delivery> due = queue.due(now, room);
+      pending = queue.pending();
+      for (Delivery d : due) {
+        if (queue.claim(d.id(), now, now.plus(options.lease()))) {
+          inFlight.incrementAndGet();
+          try {
+            attempt(d, now);
+          } catch (RuntimeException e) {
+            inFlight.decrementAndGet();
+            LOG.warn("webhook delivery {} not attempted: {}", d.id(), e.getMessage());
+          }
+        }
+      }
+      if (due.size() < room) {
+        return;
+      }
+    }
+  }
+
+  private void attempt(Delivery d, Instant now) {
+    App app = apps.find(d.clientId()).orElse(null);
+    WebhookConfig config = app == null || !app.enabled() ? null : app.webhooks();
+    WebhookConfig.Subscription sub = config == null ? null : config.forType(d.eventType());
+    if (sub == null) {
+      finish(() -> queue.dropped(d.id(), d.attempts(), now, "the app is gone or disabled, or no longer subscribes to " + d.eventType()));
+      dropped.increment();
+      return;
+    }
+    if (config.retentionSeconds() > 0 && d.createdAt().plusSeconds(config.retentionSeconds()).isBefore(now)) {
+      finish(() -> queue.dropped(d.id(), d.attempts(), now, "older than the registration's retention_time"));
+      dropped.increment();
+      return;
+    }
+    SandboxSettings faults = settings.of(d.account());
+    if (roll(faults.webhookReorderShare())) {
+      finish(() -> queue.postpone(d.id(), now.plusMillis(1500 + dice.nextInt(1500))));
+      return;
+    }
+    if (roll(faults.webhookFailShare())) {
+      finish(() -> failed(d, "injected failure (sandbox fault injection)"));
+      return;
+    }
+    HttpRequest request = request(d, app, sub, config);
+    boolean twice = roll(faults.webhookDuplicateShare());
+    long delay = roll(faults.webhookDelayShare()) ? faults.webhookDelayMs() : 0;
+    CompletableFuture<HttpResponse<Void>> sent = delay == 0 ? send(request)
+        : CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS)).thenCompose(x -> send(request));
+    if (twice) {
+      sent = sent.thenCompose(first -> send(request).handle((second, e) -> first));
+    }
+    sent.whenComplete((resp, e) -> {
+      try {
+        if (e == null && (resp.statusCode() == 200 || resp.statusCode() == 201)) {
+          queue.delivered(d.id(), d.attempts() + 1, clock.instant(), String.valueOf(resp.statusCode()));
+          delivered.increment();
+        } else {
+          failed(d, e == null ? "HTTP " + resp.statusCode() : describe(e));
+        }
+      } catch (RuntimeException storeDown) {
+        LOG.warn("webhook delivery {} outcome not recorded (it is sent again after its lease): {}", d.id(), storeDown.getMessage());
+      } finally {
+        inFlight.decrementAndGet();
+      }
+      wake();
+    });
+  }
+
+  private CompletableFuture<HttpResponse<Void>> send(HttpRequest r) {
+    return http.sendAsync(r, HttpResponse.BodyHandlers.discarding());
+  }
+
+  private HttpRequest request(Delivery d, App app, WebhookConfig.Subscription sub, WebhookConfig config) {
+    byte[] body = d.body().getBytes(StandardCharsets.UTF_8);
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(sub.endpoint())).timeout(options.timeout())
+        .header("Content-Type", "application/json")
+        .header("X-LivePerson-Account-ID", d.account().value())
+        .header("X-LivePerson-Client-ID", d.clientId().value())
+        .header(WebhookSignature.HEADER, WebhookSignature.sign(apps.webhookSecret(app), body))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    sub.headers().forEach(h -> b.header(h.name(), h.value()));
+    return b.build();
+  }
+
+  /** Records a failed attempt: retried later, or dropped when the retries are used up. */
+  private void failed(Delivery d, String why) {
+    failedAttempts.increment();
+    int attempts = d.attempts() + 1;
+    Instant now = clock.instant();
+    if (attempts > d.maxRetries()) {
+      queue.dropped(d.id(), attempts, now, why + "; retries used up (" + d.maxRetries() + ")");
+      dropped.increment();
+    } else {
+      queue.retryLater(d.id(), attempts, now.plus(options.retrySpacing()), why);
+      retries.increment();
+    }
+  }
+
+  private void finish(Runnable record) {
+    try {
+      record.run();
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private boolean roll(double share) {
+    return share > 0 && (share >= 1 || dice.nextDouble() < share);
+  }
+
+  private static String describe(Throwable e) {
+    Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+    String m = c.getMessage();
+    String s = c.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    return s.length() > 250 ? s.substring(0, 250) : s;
+  }
+
+  private static void sleepQuietly(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  public long delivered() {
+    return delivered.sum();
+  }
+
+  public long failedAttempts() {
+    return failedAttempts.sum();
+  }
+
+  public long retries() {
+    return retries.sum();
+  }
+
+  public long dropped() {
+    return dropped.sum();
+  }
+
+  /** Pending deliveries at the last look at the queue. */
+  public long pending() {
+    return pending;
+  }
+
+  /** Stops taking deliveries and waits up to {@code timeout} for those in flight to be recorded. */
+  public void close(Duration timeout) {
+    closed = true;
+    thread.interrupt();
+    long end = System.nanoTime() + timeout.toNanos();
+    while (inFlight.get() > 0 && System.nanoTime() < end) {
+      sleepQuietly(20);
+    }
+  }
+
+  @Override
+  public void close() {
+    close(options.timeout().plusSeconds(1));
+  }
+}

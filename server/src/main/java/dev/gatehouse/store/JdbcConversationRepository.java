@@ -1,0 +1,220 @@
+package dev.gatehouse.store;
+
+import dev.gatehouse.accounts.AccountId;
+import dev.gatehouse.apps.ClientId;
+import dev.gatehouse.sandbox.Conversation;
+import dev.gatehouse.sandbox.ConversationEvent;
+import dev.gatehouse.sandbox.ConversationRepository;
+import dev.gatehouse.sandbox.Delivery;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Sandbox conversations in {@code sandbox_conversations}, their events in {@code sandbox_events},
+ * the deliveries they owe in {@code sandbox_deliveries}. A change locks the conversation's row
+ * ({@code SELECT ... FOR UPDATE}), so changes to one conversation take turns on every node.
+ * Thread-safe.
+ */
+public final class JdbcConversationRepository implements ConversationRepository {
+  private static final String COLUMNS = "conversation_id, account_id, client_id, lp_consumer_id, skill_id, ttr_type, agent_id, state,"
+      + " close_reason, started_at, ended_at, updated_at, next_sequence, next_event";
+  private final Jdbc jdbc;
+
+  public JdbcConversationRepository(Database db) {
+    this.jdbc = new Jdbc(db);
+  }
+
+  @Override
+  public Optional<Conversation> find(String id) {
+    return jdbc.query("SELECT " + COLUMNS + " FROM sandbox_conversations WHERE conversation_id = ?", ps -> ps.setString(1, id),
+        JdbcConversationRepository::row).stream().findFirst();
+  }
+
+  /** The consumer has an open conversation already: the opening transaction is rolled back. */
+  private static final class AlreadyOpen extends RuntimeException {
+    AlreadyOpen() {
+      super(null, null, false, false);
+    }
+  }
+
+  @Override
+  public Conversation open(Conversation fresh, Function<Conversation, Change<Void>> first) {
+    try {
+      return jdbc.transaction(c -> insertOpen(c, fresh, first));
+    } catch (AlreadyOpen e) {
+      // the consumer's open conversation is read below
+    }
+    List<String> open = jdbc.query("SELECT conversation_id FROM sandbox_open_conversations WHERE account_id = ? AND lp_consumer_id = ?", ps -> {
+      ps.setString(1, fresh.account().value());
+      ps.setString(2, fresh.lpConsumerId());
+    }, rs -> rs.getString(1));
+    if (open.isEmpty()) {
+      return open(fresh, first); // closed in between: open a new one
+    }
+    return find(open.get(0)).orElseThrow(() -> new StoreException("open conversation " + open.get(0) + " is missing", null));
+  }
+
+  private static Conversation insertOpen(Connection c, Conversation fresh, Function<Conversation, Change<Void>> first) throws SQLException {
+    {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO sandbox_open_conversations (account_id, lp_consumer_id, conversation_id) VALUES (?, ?, ?)")) {
+        ps.setString(1, fresh.account().value());
+        ps.setString(2, fresh.lpConsumerId());
+        ps.setString(3, fresh.id());
+        ps.executeUpdate();
+      } catch (SQLException e) {
+        if (Jdbc.UNIQUE_VIOLATION.equals(e.getSQLState())) {
+          throw new AlreadyOpen();
+        }
+        throw e;
+      }
+      Change<Void> change = first.apply(fresh);
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO sandbox_conversations (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        bind(ps, change.conversation());
+        ps.executeUpdate();
+      }
+      write(c, change);
+      return change.conversation();
+    }
+  }
+
+  @Override
+  public <T> Optional<T> change(String id, Function<Conversation, Change<T>> change) {
+    return jdbc.transaction(c -> {
+      Conversation cur;
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM sandbox_conversations WHERE conversation_id = ? FOR UPDATE")) {
+        ps.setString(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return Optional.empty();
+          }
+          cur = row(rs);
+        }
+      }
+      Change<T> done = change.apply(cur);
+      if (done == null) {
+        return Optional.empty();
+      }
+      try (PreparedStatement ps = c.prepareStatement("UPDATE sandbox_conversations SET agent_id = ?, state = ?, close_reason = ?, ended_at = ?,"
+          + " updated_at = ?, next_sequence = ?, next_event = ? WHERE conversation_id = ?")) {
+        Conversation n = done.conversation();
+        ps.setString(1, n.agentId());
+        ps.setString(2, n.open() ? "OPEN" : "CLOSE");
+        ps.setString(3, n.closeReason());
+        Jdbc.setInstant(ps, 4, n.endedAt());
+        ps.setLong(5, n.updatedAt().toEpochMilli());
+        ps.setInt(6, n.nextSequence());
+        ps.setInt(7, n.nextEvent());
+        ps.setString(8, id);
+        ps.executeUpdate();
+      }
+      if (cur.open() && !done.conversation().open()) {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM sandbox_open_conversations WHERE account_id = ? AND lp_consumer_id = ? AND conversation_id = ?")) {
+          ps.setString(1, cur.account().value());
+          ps.setString(2, cur.lpConsumerId());
+          ps.setString(3, id);
+          ps.executeUpdate();
+        }
+      }
+      write(c, done);
+      return Optional.ofNullable(done.result());
+    });
+  }
+
+  private static void write(Connection c, Change<?> change) throws SQLException {
+    if (!change.events().isEmpty()) {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO sandbox_events (conversation_id, event_no, seq, occurred_at, originator_id,"
+          + " originator_role, kind, change_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+        for (ConversationEvent e : change.events()) {
+          ps.setString(1, e.conversationId());
+          ps.setInt(2, e.eventNo());
+          if (e.sequence() == null) {
+            ps.setNull(3, java.sql.Types.INTEGER);
+          } else {
+            ps.setInt(3, e.sequence());
+          }
+          ps.setLong(4, e.at().toEpochMilli());
+          ps.setString(5, e.originatorId());
+          ps.setString(6, e.role());
+          ps.setString(7, e.kind());
+          ps.setString(8, e.changeJson());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    }
+    JdbcDeliveryRepository.insert(c, change.deliveries());
+  }
+
+  @Override
+  public List<Conversation> list(AccountId account, Instant before, int limit) {
+    return jdbc.query("SELECT " + COLUMNS + " FROM sandbox_conversations WHERE account_id = ? AND started_at < ?"
+        + " ORDER BY started_at DESC, conversation_id DESC LIMIT ?", ps -> {
+          ps.setString(1, account.value());
+          ps.setLong(2, before == null ? Long.MAX_VALUE : before.toEpochMilli());
+          ps.setInt(3, limit);
+        }, JdbcConversationRepository::row);
+  }
+
+  @Override
+  public List<ConversationEvent> events(String conversationId, int from, int limit) {
+    return jdbc.query("SELECT conversation_id, event_no, seq, occurred_at, originator_id, originator_role, kind, change_json FROM sandbox_events"
+        + " WHERE conversation_id = ? AND event_no >= ? ORDER BY event_no LIMIT ?", ps -> {
+          ps.setString(1, conversationId);
+          ps.setInt(2, from);
+          ps.setInt(3, limit);
+        }, rs -> {
+          int seq = rs.getInt(3);
+          Integer sequence = rs.wasNull() ? null : seq;
+          return new ConversationEvent(rs.getString(1), rs.getInt(2), sequence, Instant.ofEpochMilli(rs.getLong(4)), rs.getString(5),
+              rs.getString(6), rs.getString(7), rs.getString(8));
+        });
+  }
+
+  @Override
+  public int purge(Instant cutoff) {
+    return jdbc.transaction(c -> {
+      long t = cutoff.toEpochMilli();
+      String old = "SELECT conversation_id FROM sandbox_conversations WHERE started_at < ?";
+      for (String sql : List.of("DELETE FROM sandbox_events WHERE conversation_id IN (" + old + ")",
+          "DELETE FROM sandbox_open_conversations WHERE conversation_id IN (" + old + ")")) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+          ps.setLong(1, t);
+          ps.executeUpdate();
+        }
+      }
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM sandbox_conversations WHERE started_at < ?")) {
+        ps.setLong(1, t);
+        return ps.executeUpdate();
+      }
+    });
+  }
+
+  private static void bind(PreparedStatement ps, Conversation c) throws SQLException {
+    ps.setString(1, c.id());
+    ps.setString(2, c.account().value());
+    ps.setString(3, c.clientId().value());
+    ps.setString(4, c.lpConsumerId());
+    ps.setString(5, c.skillId());
+    ps.setString(6, c.ttrType());
+    ps.setString(7, c.agentId());
+    ps.setString(8, c.open() ? "OPEN" : "CLOSE");
+    ps.setString(9, c.closeReason());
+    ps.setLong(10, c.startedAt().toEpochMilli());
+    Jdbc.setInstant(ps, 11, c.endedAt());
+    ps.setLong(12, c.updatedAt().toEpochMilli());
+    ps.setInt(13, c.nextSequence());
+    ps.setInt(14, c.nextEvent());
+  }
+
+  private static Conversation row(ResultSet rs) throws SQLException {
+    return new Conversation(rs.getString(1), new AccountId(rs.getString(2)), new ClientId(rs.getString(3)), rs.getString(4), rs.getString(5),
+        rs.getString(6), rs.getString(7), "OPEN".equals(rs.getString(8)), rs.getString(9), Instant.ofEpochMilli(rs.getLong(10)),
+        Jdbc.instant(rs, 11), Instant.ofEpochMilli(rs.getLong(12)), rs.getInt(13), rs.getInt(14));
+  }
+}
