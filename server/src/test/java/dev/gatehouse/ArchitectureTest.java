@@ -32,7 +32,7 @@ class ArchitectureTest {
       List.of("keys", "tokens", "apps", "accounts", "consumers", "discovery", "audit"),
       concat(FRAMEWORKS, List.of("dev.gatehouse.http", "dev.gatehouse.store", "dev.gatehouse.cli", "dev.gatehouse.cluster",
           "dev.gatehouse.issuance", "dev.gatehouse.admin", "dev.gatehouse.Gatehouse")),
-      List.of("issuance", "admin"),
+      List.of("issuance", "admin", "sandbox"),
       concat(FRAMEWORKS, List.of("dev.gatehouse.http", "dev.gatehouse.store", "dev.gatehouse.cli", "dev.gatehouse.Gatehouse")),
       List.of("store", "cluster", "config"),
       List.of("dev.gatehouse.http", "dev.gatehouse.cli", "dev.gatehouse.issuance", "dev.gatehouse.admin", "io.vertx", "picocli"));

@@ -74,6 +74,7 @@ public final class Conversations {
     Conversation fresh = new Conversation(UUID.randomUUID().toString(), caller.account(), caller.clientId(), caller.lpConsumerId(),
         request.skillId(), request.ttrDefName(), null, true, null, now, null, now, 0, 0);
     SandboxSettings.Agent agent = settings.of(caller.account()).agent();
+    apps.findOrLoad(caller.clientId()); // made through another node a moment ago: known here before the change needs it
     Conversation c = conversations.open(fresh, conv -> {
       Story s = new Story(conv, app(conv), now);
       s.announce(caller.lpConsumerId(), Story.CONSUMER);
@@ -95,6 +96,7 @@ public final class Conversations {
    */
   public Integer publish(Caller caller, String conversationId, ConsumerEvent event) {
     SandboxSettings.Agent agent = settings.of(caller.account()).agent();
+    apps.findOrLoad(caller.clientId());
     Integer sequence = change(caller, conversationId, s -> {
       if (event instanceof ConsumerEvent.AcceptStatus a) {
         for (int q : a.sequences()) {
@@ -135,6 +137,7 @@ public final class Conversations {
 
   /** Closes the conversation at the consumer's request. @throws SandboxRefused as {@link #publish} */
   public void close(Caller caller, String conversationId) {
+    apps.findOrLoad(caller.clientId());
     change(caller, conversationId, s -> {
       s.close("CONSUMER", caller.lpConsumerId(), Story.CONSUMER);
       return null;
@@ -159,6 +162,7 @@ public final class Conversations {
   public Optional<Integer> agentMessage(AccountId account, String conversationId, String text) {
     ConsumerEvent.Content content = new ConsumerEvent.Content("text/plain", dev.gatehouse.verifier.JsonText.quote(text), text);
     Instant now = clock.instant();
+    conversations.find(conversationId).ifPresent(c -> apps.findOrLoad(c.clientId()));
     Optional<Integer> seq = conversations.change(conversationId, conv -> {
       if (!conv.account().equals(account)) {
         return null;
@@ -195,6 +199,7 @@ public final class Conversations {
     }).orElseThrow(() -> SandboxRefused.badRequest("there is no conversation " + conversationId)).value();
   }
 
+  /** The conversation's app as this node holds it (memory only: it runs inside the store's transaction). */
   private App app(Conversation c) {
     return apps.find(c.clientId()).orElse(null);
   }

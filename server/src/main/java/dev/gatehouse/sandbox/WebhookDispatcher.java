@@ -95,6 +95,9 @@ public final class WebhookDispatcher implements AutoCloseable {
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
+        if (closed) {
+          return;
+        }
         LOG.warn("webhook queue: {}", e.getMessage());
         sleepQuietly(1000);
       }
@@ -128,7 +131,7 @@ public final class WebhookDispatcher implements AutoCloseable {
   }
 
   private void attempt(Delivery d, Instant now) {
-    App app = apps.find(d.clientId()).orElse(null);
+    App app = apps.findOrLoad(d.clientId()).orElse(null);
     WebhookConfig config = app == null || !app.enabled() ? null : app.webhooks();
     WebhookConfig.Subscription sub = config == null ? null : config.forType(d.eventType());
     if (sub == null) {

@@ -1,0 +1,140 @@
+package dev.gatehouse.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gatehouse.accounts.AccountId;
+import dev.gatehouse.apps.ClientId;
+import dev.gatehouse.sandbox.Conversation;
+import dev.gatehouse.sandbox.ConversationEvent;
+import dev.gatehouse.sandbox.ConversationRepository;
+import dev.gatehouse.sandbox.Delivery;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The sandbox's store contract, on the embedded H2 file and on PostgreSQL: the same answers. */
+class SandboxStoreContractTest {
+  private static final Instant T0 = Instant.parse("2026-11-28T12:00:00Z");
+  private static final AccountId ACCOUNT = new AccountId("1001");
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+
+  private Database open(String kind) throws Exception {
+    if (kind.equals("h2")) {
+      Database db = Database.h2(Files.createTempDirectory("gatehouse-sandbox-contract"));
+      toClose.add(db);
+      return db;
+    }
+    Postgres.Schema schema = Postgres.freshSchema();
+    toClose.add(schema);
+    Database db = Database.connect(schema.url());
+    toClose.add(0, db);
+    return db;
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    for (AutoCloseable c : toClose) {
+      c.close();
+    }
+  }
+
+  private static Conversation fresh(String consumer, Instant at) {
+    return new Conversation(UUID.randomUUID().toString(), ACCOUNT, ClientId.random(), consumer, "-1", "NORMAL", null, true, null, at, null, at, 0, 0);
+  }
+
+  private static ConversationRepository.Change<Integer> oneEvent(Conversation c, String kind, Delivery owed) {
+    ConversationEvent e = new ConversationEvent(c.id(), c.nextEvent(), c.nextSequence(), T0, "lp", "CONSUMER", kind, "{\"n\":" + c.nextEvent() + "}");
+    Conversation next = new Conversation(c.id(), c.account(), c.clientId(), c.lpConsumerId(), c.skillId(), c.ttrType(), c.agentId(), c.open(),
+        c.closeReason(), c.startedAt(), c.endedAt(), T0, c.nextSequence() + 1, c.nextEvent() + 1);
+    return new ConversationRepository.Change<>(next, List.of(e), owed == null ? List.of() : List.of(owed), c.nextSequence());
+  }
+
+  private static Delivery owed(Conversation c, String body) {
+    return new Delivery(0, ACCOUNT, c.clientId(), c.id(), "cqm.ExConversationChangeNotification", "https://h/x", body, Delivery.PENDING, 0, 2,
+        T0, T0, null, null);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"h2", "postgresql"})
+  void conversations_openOncePerConsumer_numberEventsInOrder_andPurge(String kind) throws Exception {
+    Database db = open(kind);
+    JdbcConversationRepository repo = new JdbcConversationRepository(db);
+    Conversation first = repo.open(fresh("lp-a", T0), c -> new ConversationRepository.Change<>(oneEvent(c, "ConversationChange", null).conversation(),
+        oneEvent(c, "ConversationChange", null).events(), List.of(), null));
+    assertThat(first.nextEvent()).isEqualTo(1);
+    assertThat(repo.open(fresh("lp-a", T0), c -> {
+      throw new AssertionError("must not open a second conversation");
+    })).isEqualTo(first);
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(repo.change(first.id(), c -> oneEvent(c, "ContentEvent", owed(c, "{\"i\":" + c.nextSequence() + "}")))).contains(i + 1);
+    }
+    assertThat(repo.events(first.id(), 0, 10)).extracting(ConversationEvent::eventNo).containsExactly(0, 1, 2, 3);
+    assertThat(repo.events(first.id(), 2, 1)).extracting(ConversationEvent::kind).containsExactly("ContentEvent");
+    assertThat(repo.change("no-such", c -> oneEvent(c, "x", null))).isEmpty();
+    assertThat(repo.change(first.id(), c -> null)).as("a change that writes nothing").isEmpty();
+    assertThatThrownBy(() -> repo.change(first.id(), c -> {
+      throw new IllegalStateException("refused");
+    })).hasMessage("refused");
+    assertThat(repo.find(first.id()).orElseThrow().nextSequence()).as("nothing written by the refused change").isEqualTo(4);
+
+    // closing frees the consumer for a new conversation
+    repo.change(first.id(), c -> new ConversationRepository.Change<>(new Conversation(c.id(), c.account(), c.clientId(), c.lpConsumerId(), c.skillId(),
+        c.ttrType(), c.agentId(), false, "CONSUMER", c.startedAt(), T0, T0, c.nextSequence(), c.nextEvent()), List.of(), List.of(), 0));
+    Conversation second = repo.open(fresh("lp-a", T0.plusSeconds(60)), c -> new ConversationRepository.Change<>(c, List.of(), List.of(), null));
+    assertThat(second.id()).isNotEqualTo(first.id());
+    assertThat(repo.list(ACCOUNT, null, 10)).extracting(Conversation::id).containsExactly(second.id(), first.id());
+    assertThat(repo.list(ACCOUNT, T0.plusSeconds(60), 10)).extracting(Conversation::id).containsExactly(first.id());
+
+    assertThat(repo.purge(T0.plusSeconds(1))).isEqualTo(1);
+    assertThat(repo.find(first.id())).isEmpty();
+    assertThat(repo.events(first.id(), 0, 10)).isEmpty();
+    assertThat(repo.find(second.id())).isPresent();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"h2", "postgresql"})
+  void deliveries_areClaimedOnce_retried_finished_andListed(String kind) throws Exception {
+    Database db = open(kind);
+    JdbcConversationRepository conversations = new JdbcConversationRepository(db);
+    JdbcDeliveryRepository queue = new JdbcDeliveryRepository(db);
+    Conversation c = conversations.open(fresh("lp-b", T0), x -> {
+      ConversationRepository.Change<Integer> e = oneEvent(x, "ConversationChange", owed(x, "{\"a\":1}"));
+      return new ConversationRepository.Change<>(e.conversation(), e.events(), List.of(owed(x, "{\"a\":1}"), owed(x, "{\"b\":2}")), null);
+    });
+    List<Delivery> due = queue.due(T0, 10);
+    assertThat(due).extracting(Delivery::body).containsExactly("{\"a\":1}", "{\"b\":2}");
+    assertThat(queue.pending()).isEqualTo(2);
+    long a = due.get(0).id();
+    long b = due.get(1).id();
+    assertThat(queue.claim(a, T0, T0.plusSeconds(30))).isTrue();
+    assertThat(queue.claim(a, T0, T0.plusSeconds(30))).as("a second claim within the lease").isFalse();
+    assertThat(queue.due(T0, 10)).extracting(Delivery::id).containsExactly(b);
+    assertThat(queue.claim(a, T0.plusSeconds(31), T0.plusSeconds(61))).as("after the lease ran out").isTrue();
+
+    queue.retryLater(a, 1, T0.plusSeconds(30), "HTTP 503");
+    assertThat(queue.due(T0.plusSeconds(29), 10)).extracting(Delivery::id).containsExactly(b);
+    assertThat(queue.due(T0.plusSeconds(30), 10)).extracting(Delivery::id).as("oldest due first").containsExactly(b, a);
+    Delivery retried = queue.due(T0.plusSeconds(30), 10).get(1);
+    assertThat(retried.attempts()).isEqualTo(1);
+    assertThat(retried.lastResult()).isEqualTo("HTTP 503");
+    queue.delivered(a, 2, T0.plusSeconds(31), "200");
+    queue.dropped(b, 3, T0.plusSeconds(32), "retries used up");
+    assertThat(queue.due(T0.plusSeconds(100), 10)).isEmpty();
+    assertThat(queue.pending()).isZero();
+    assertThat(queue.list(ACCOUNT, null, 0, 10)).extracting(Delivery::state).containsExactly(Delivery.DROPPED, Delivery.DELIVERED);
+    assertThat(queue.list(ACCOUNT, Delivery.DELIVERED, 0, 10)).extracting(Delivery::id).containsExactly(a);
+    assertThat(queue.list(ACCOUNT, null, b, 10)).extracting(Delivery::id).containsExactly(a);
+    assertThat(queue.list(new AccountId("2002"), null, 0, 10)).isEmpty();
+    assertThat(c.id()).isNotEmpty();
+
+    assertThat(queue.purge(T0.plusSeconds(32))).as("finished before the cutoff").isEqualTo(1);
+    assertThat(queue.list(ACCOUNT, null, 0, 10)).extracting(Delivery::id).containsExactly(b);
+  }
+}
