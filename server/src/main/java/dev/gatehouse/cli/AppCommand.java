@@ -8,7 +8,7 @@ import picocli.CommandLine.Parameters;
 /** {@code gatehouse app create|list|show|disable|enable}. */
 @Command(name = "app", mixinStandardHelpOptions = true, description = "Manage app installations (through the admin API).",
     subcommands = {AppCommand.Create.class, AppCommand.ListAll.class, AppCommand.Show.class, AppCommand.Disable.class, AppCommand.Enable.class,
-        AppCommand.RotateSecret.class})
+        AppCommand.RotateSecret.class, AppCommand.Webhooks.class})
 final class AppCommand {
 
   abstract static class OnAccount extends AdminCommand {
@@ -29,13 +29,74 @@ final class AppCommand {
     @Option(names = "--scope", description = "Scopes the app may request, space separated (default: msg.consumer)")
     String scope;
 
+    @Option(names = "--webhooks", paramLabel = "JSON|@FILE",
+        description = "Webhook registration, the vendor's capabilities.webhooks object (event type to {endpoint, max_retries, headers}); @FILE reads it from a file")
+    String webhooks;
+
     @Override
     JsonObject run() {
       JsonObject body = new JsonObject().put("name", name);
       if (scope != null) {
         body.put("scope", scope);
       }
+      if (webhooks != null) {
+        body.put("webhooks", jsonArgument(webhooks, "--webhooks"));
+      }
       return client.call("POST", apps(), body);
+    }
+  }
+
+  /** JSON given inline, or {@code @FILE}. */
+  static JsonObject jsonArgument(String text, String option) {
+    String json = text;
+    if (text.startsWith("@")) {
+      try {
+        json = java.nio.file.Files.readString(java.nio.file.Path.of(text.substring(1)));
+      } catch (java.io.IOException e) {
+        throw new AdminClient.Failure("cannot read " + option + " file " + text.substring(1) + ": " + e.getMessage());
+      }
+    }
+    try {
+      return new JsonObject(json);
+    } catch (RuntimeException e) {
+      throw new AdminClient.Failure(option + " is not a JSON object");
+    }
+  }
+
+  @Command(name = "webhooks", mixinStandardHelpOptions = true,
+      description = "Set or remove an app's webhook registration. An app made without webhooks keeps only a hash of its secret, and"
+          + " webhook signatures need the secret itself: give it once with --client-secret-file.")
+  static final class Webhooks extends OnAccount {
+    @Parameters(index = "0", paramLabel = "CLIENT_ID")
+    String clientId;
+
+    @Option(names = "--set", paramLabel = "JSON|@FILE", description = "The registration (capabilities.webhooks); @FILE reads it from a file")
+    String set;
+
+    @Option(names = "--remove", description = "Remove the registration (and the sealed secret with it)")
+    boolean remove;
+
+    @Option(names = "--client-secret-file", paramLabel = "FILE", description = "File holding the app's current client secret")
+    java.nio.file.Path secretFile;
+
+    @Override
+    JsonObject run() {
+      String path = apps() + "/" + AdminClient.enc(clientId) + "/webhooks";
+      if (remove == (set != null)) {
+        throw new AdminClient.Failure("give exactly one of --set or --remove");
+      }
+      if (remove) {
+        return client.call("DELETE", path, null);
+      }
+      JsonObject body = new JsonObject().put("webhooks", jsonArgument(set, "--set"));
+      if (secretFile != null) {
+        try {
+          body.put("client_secret", java.nio.file.Files.readString(secretFile).trim());
+        } catch (java.io.IOException e) {
+          throw new AdminClient.Failure("cannot read --client-secret-file " + secretFile + ": " + e.getMessage());
+        }
+      }
+      return client.call("PUT", path, body);
     }
   }
 

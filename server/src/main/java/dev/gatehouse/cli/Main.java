@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Identity layer of a messaging Connector API: Sentinel AppJWT, IDP ConsumerJWS, Domain API.",
-    subcommands = {ServeCommand.class, AccountCommand.class, AppCommand.class, KeysCommand.class, LockoutsCommand.class, TokensCommand.class, WarmupCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, AccountCommand.class, AppCommand.class, KeysCommand.class, LockoutsCommand.class, TokensCommand.class, SandboxCommand.class, WarmupCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   public static void main(String[] args) {
     // Setting up logging costs a few hundred ms of class loading; do it while picocli parses.
@@ -25,6 +25,8 @@ public final class Main {
   /** The configured command line, also used by tests to run the CLI in-process. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
+    // "@FILE" is ours (--webhooks @hooks.json), not picocli's argument files
+    cl.setExpandAtFiles(false);
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       cmd.getErr().println("error: " + ex.getMessage());
       return 1;

@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * <p>Design note: one thread polls the store (once a second, or at once when a change on this node
  * owes deliveries) and hands each claimed delivery to the JDK HTTP client, which sends
  * asynchronously; at most {@code maxInFlight} are out at once, so a slow receiver cannot pile up
- * memory. Fault injection (per account, {@link SandboxSettings}) acts here: a failed attempt
+ * memory, and at most one per conversation, so a node delivers a conversation's notifications in
+ * order (a failed one is retried later, after those behind it: order is best effort, as the
+ * vendor documents). Fault injection (per account, {@link SandboxSettings}) acts here: a failed attempt
  * without sending, a delay, a duplicate, or a hold-back that lets later deliveries overtake.
  *
  * <p>Thread-safe. Never logs a body or a secret.
@@ -53,6 +55,8 @@ public final class WebhookDispatcher implements AutoCloseable {
   private final Options options;
   private final Semaphore work = new Semaphore(0);
   private final AtomicInteger inFlight = new AtomicInteger();
+  /** Conversations with a delivery out: their next waits, so one node delivers a conversation's notifications in order. */
+  private final java.util.Set<String> busy = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Random dice = new Random();
   private final Thread thread;
   private volatile boolean closed;
@@ -113,18 +117,25 @@ public final class WebhookDispatcher implements AutoCloseable {
       Instant now = clock.instant();
       List<Delivery> due = queue.due(now, room);
       pending = queue.pending();
+      int started = 0;
       for (Delivery d : due) {
-        if (queue.claim(d.id(), now, now.plus(options.lease()))) {
-          inFlight.incrementAndGet();
-          try {
-            attempt(d, now);
-          } catch (RuntimeException e) {
-            inFlight.decrementAndGet();
-            LOG.warn("webhook delivery {} not attempted: {}", d.id(), e.getMessage());
-          }
+        if (!busy.add(d.conversationId())) {
+          continue; // an earlier one of its conversation is out; this one goes after it
+        }
+        if (!queue.claim(d.id(), now, now.plus(options.lease()))) {
+          busy.remove(d.conversationId());
+          continue;
+        }
+        inFlight.incrementAndGet();
+        started++;
+        try {
+          attempt(d, now);
+        } catch (RuntimeException e) {
+          done(d);
+          LOG.warn("webhook delivery {} not attempted: {}", d.id(), e.getMessage());
         }
       }
-      if (due.size() < room) {
+      if (due.size() < room || started == 0) {
         return;
       }
     }
@@ -135,22 +146,22 @@ public final class WebhookDispatcher implements AutoCloseable {
     WebhookConfig config = app == null || !app.enabled() ? null : app.webhooks();
     WebhookConfig.Subscription sub = config == null ? null : config.forType(d.eventType());
     if (sub == null) {
-      finish(() -> queue.dropped(d.id(), d.attempts(), now, "the app is gone or disabled, or no longer subscribes to " + d.eventType()));
+      finish(d, () -> queue.dropped(d.id(), d.attempts(), now, "the app is gone or disabled, or no longer subscribes to " + d.eventType()));
       dropped.increment();
       return;
     }
     if (config.retentionSeconds() > 0 && d.createdAt().plusSeconds(config.retentionSeconds()).isBefore(now)) {
-      finish(() -> queue.dropped(d.id(), d.attempts(), now, "older than the registration's retention_time"));
+      finish(d, () -> queue.dropped(d.id(), d.attempts(), now, "older than the registration's retention_time"));
       dropped.increment();
       return;
     }
     SandboxSettings faults = settings.of(d.account());
     if (roll(faults.webhookReorderShare())) {
-      finish(() -> queue.postpone(d.id(), now.plusMillis(1500 + dice.nextInt(1500))));
+      finish(d, () -> queue.postpone(d.id(), now.plusMillis(1500 + dice.nextInt(1500))));
       return;
     }
     if (roll(faults.webhookFailShare())) {
-      finish(() -> failed(d, "injected failure (sandbox fault injection)"));
+      finish(d, () -> failed(d, "injected failure (sandbox fault injection)"));
       return;
     }
     HttpRequest request = request(d, app, sub, config);
@@ -172,7 +183,7 @@ public final class WebhookDispatcher implements AutoCloseable {
       } catch (RuntimeException storeDown) {
         LOG.warn("webhook delivery {} outcome not recorded (it is sent again after its lease): {}", d.id(), storeDown.getMessage());
       } finally {
-        inFlight.decrementAndGet();
+        done(d);
       }
       wake();
     });
@@ -208,12 +219,19 @@ public final class WebhookDispatcher implements AutoCloseable {
     }
   }
 
-  private void finish(Runnable record) {
+  private void finish(Delivery d, Runnable record) {
     try {
       record.run();
     } finally {
-      inFlight.decrementAndGet();
+      done(d);
     }
+  }
+
+  /** The delivery is no longer out: its conversation's next may go. */
+  private void done(Delivery d) {
+    busy.remove(d.conversationId());
+    inFlight.decrementAndGet();
+    wake();
   }
 
   private boolean roll(double share) {

@@ -393,4 +393,58 @@ class SandboxTest {
     assertThat(server.admin("DELETE", path, null).statusCode()).isEqualTo(200);
     assertThat(new JsonObject(server.admin("GET", "/admin/v1/accounts/7305/apps/" + app.clientId(), null).body()).getValue("webhooks")).isNull();
   }
+
+  static String cli(String... args) throws Exception {
+    Path token = Files.createTempFile(dir, "admin", ".token");
+    Files.writeString(token, TestServer.ADMIN_TOKEN);
+    java.util.List<String> all = new java.util.ArrayList<>(List.of(args));
+    all.add("--server=" + server.base());
+    all.add("--admin-token-file=" + token);
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    var cl = dev.gatehouse.cli.Main.commandLine();
+    cl.setOut(new java.io.PrintWriter(out, true));
+    cl.setErr(new java.io.PrintWriter(err, true));
+    int code = cl.execute(all.toArray(String[]::new));
+    assertThat(code).as(String.join(" ", args) + ": " + err).isZero();
+    return out.toString();
+  }
+
+  @Test
+  void theCli_registersWebhooks_setsTheAgent_andSendsAgentMessages() throws Exception {
+    receiver.clear();
+    server.createAccount("7306");
+    Path hooks = dir.resolve("hooks.json");
+    Files.writeString(hooks, allWebhooks(receiver.endpoint(), 1).encodePrettily());
+    JsonObject app = new JsonObject(cli("app", "create", "--account", "7306", "--name", "cli", "--webhooks", "@" + hooks));
+    assertThat(app.getJsonObject("webhooks").fieldNames()).containsAll(dev.gatehouse.apps.WebhookConfig.EVENT_TYPES);
+    receiver.secret(app.getString("client_secret"));
+    assertThat(new JsonObject(cli("sandbox", "settings", "--account", "7306", "--agent", "none", "--fault", "webhook_delay_share=0"))
+        .getString("agent")).isEqualTo("none");
+
+    TestServer.AppCredentials creds = new TestServer.AppCredentials("7306", app.getString("client_id"), app.getString("client_secret"));
+    String appJwt = server.appJwt(creds);
+    Connector c = new Connector(server, "7306", creds.clientId(), creds.clientSecret(), appJwt, server.consumerJws("7306", appJwt, "cli-user"));
+    String conv = c.open();
+    JsonObject list = new JsonObject(cli("sandbox", "conversations", "--account", "7306"));
+    assertThat(list.getJsonArray("conversations").getJsonObject(0).getString("conversation_id")).isEqualTo(conv);
+    assertThat(list.getJsonArray("conversations").getJsonObject(0).getValue("agent_id")).as("no scripted agent").isNull();
+
+    JsonObject sent = new JsonObject(cli("sandbox", "agent-message", "--account", "7306", conv, "Hi, I am Dana \u2014 how can I help?"));
+    assertThat(sent.getInteger("sequence")).isZero();
+    List<WebhookReceiver.Received> got = receiver.await(1, n -> n.eventType().equals("ContentEvent") && n.clientHeader().equals(creds.clientId()),
+        Duration.ofSeconds(20));
+    assertThat(got.get(0).change().getJsonObject("originatorMetadata").getString("role")).isEqualTo("ASSIGNED_AGENT");
+    assertThat(got.get(0).signatureValid()).isTrue();
+    JsonObject shown = new JsonObject(cli("sandbox", "show", "--account", "7306", conv));
+    assertThat(shown.getString("agent_id")).isEqualTo(Conversations.agentId(new dev.gatehouse.accounts.AccountId("7306")));
+    assertThat(new JsonObject(cli("sandbox", "deliveries", "--account", "7306", "--state", "delivered")).getJsonArray("deliveries")).isNotEmpty();
+
+    JsonObject removed = new JsonObject(cli("app", "webhooks", "--account", "7306", creds.clientId(), "--remove"));
+    assertThat(removed.getValue("webhooks")).isNull();
+    Path secret = dir.resolve("secret.txt");
+    Files.writeString(secret, creds.clientSecret());
+    JsonObject again = new JsonObject(cli("app", "webhooks", "--account", "7306", creds.clientId(), "--set", "@" + hooks, "--client-secret-file", secret.toString()));
+    assertThat(again.getJsonObject("webhooks")).isNotNull();
+  }
 }
