@@ -47,6 +47,8 @@ public final class ConsumerRegistry implements AutoCloseable {
   private final ConsumerRepository repository;
   private final Clock clock;
   private final BlockingQueue<ConsumerRecord> queue;
+  /** Released when a record is queued: wakes the writer, which never holds a record outside the queue and pending. */
+  private final java.util.concurrent.Semaphore arrived = new java.util.concurrent.Semaphore(0);
   private final ConcurrentHashMap<String, Instant> recentlyQueued = new ConcurrentHashMap<>();
   private final Set<String> revoked = ConcurrentHashMap.newKeySet();
   private final AtomicLong dropped = new AtomicLong();
@@ -86,6 +88,8 @@ public final class ConsumerRegistry implements AutoCloseable {
     if (!queue.offer(new ConsumerRecord(accountId, lp.value(), extConsumerId, now, now))) {
       dropped.incrementAndGet();
       recentlyQueued.remove(k);
+    } else if (arrived.availablePermits() == 0) {
+      arrived.release();
     }
   }
 
@@ -167,25 +171,23 @@ public final class ConsumerRegistry implements AutoCloseable {
           idle = pending.isEmpty() && queue.isEmpty();
         }
         if (idle) {
-          ConsumerRecord first = queue.poll(200, TimeUnit.MILLISECONDS);
-          if (first == null) {
+          // wait for a record without taking it: a record is only ever in the queue or in pending,
+          // both read under this lock, so a flush() at any moment sees every record it must write
+          arrived.drainPermits();
+          if (queue.isEmpty() && !arrived.tryAcquire(200, TimeUnit.MILLISECONDS)) {
             continue;
-          }
-          synchronized (this) {
-            pending.add(first);
           }
           // gather for up to LINGER (or a full batch): one commit per batch, not one per sighting,
           // which matters now that every commit is written to the file before it returns
           long deadline = System.nanoTime() + LINGER_NANOS;
-          for (long left = LINGER_NANOS; left > 0 && pendingSize() < BATCH; left = deadline - System.nanoTime()) {
-            ConsumerRecord next = queue.poll(left, TimeUnit.NANOSECONDS);
-            if (next == null) {
-              break;
-            }
+          for (long left = LINGER_NANOS; left > 0; left = deadline - System.nanoTime()) {
             synchronized (this) {
-              pending.add(next);
               queue.drainTo(pending, BATCH - pending.size());
+              if (pending.size() >= BATCH) {
+                break;
+              }
             }
+            arrived.tryAcquire(left, TimeUnit.NANOSECONDS);
           }
         }
         writeBatch();
@@ -248,10 +250,6 @@ public final class ConsumerRegistry implements AutoCloseable {
 
   public long dropped() {
     return dropped.get();
-  }
-
-  private synchronized int pendingSize() {
-    return pending.size();
   }
 
   /** Records the store refused for good and that were set aside. */
