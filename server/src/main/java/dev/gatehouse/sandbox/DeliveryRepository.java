@@ -14,10 +14,16 @@ public interface DeliveryRepository {
   /** Pending deliveries due by {@code now} and not leased, oldest first. */
   List<Delivery> due(Instant now, int limit);
 
-  /** @return whether this caller now holds the delivery until {@code leaseUntil} */
-  boolean claim(long id, Instant now, Instant leaseUntil);
+  /**
+   * Claims those of {@code ids} that are still pending and not leased, until {@code leaseUntil}.
+   *
+   * @param token a random number naming this claim, so the claimer can tell which it won
+   * @return the ids this caller now holds
+   */
+  List<Long> claim(List<Long> ids, Instant now, Instant leaseUntil, long token);
 
-  void delivered(long id, int attempts, Instant at, String result);
+  /** Delivered: each a success after one more attempt. */
+  void delivered(List<Long> ids, Instant at, String result);
 
   /** A failed attempt: pending again from {@code nextAttempt}. */
   void retryLater(long id, int attempts, Instant nextAttempt, String result);

@@ -23,11 +23,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Works the durable queue of webhook deliveries: claims what is due (a lease, so with many nodes
- * each delivery is sent by one), POSTs it with the vendor's headers and signature, and records the
+ * each delivery is sent by one; many at once, in one statement), POSTs it with the vendor's headers and signature, and records the
  * outcome. 200 and 201 are success; any other status, a connection failure or no answer within
  * the timeout is a failed attempt, retried {@code max_retries} times at the retry spacing (the
  * vendor's 30 s), then dropped. At least once: a node that dies after sending but before recording
- * leaves the delivery to be sent again when its lease runs out.
+ * leaves the delivery to be sent again when its lease runs out. Successes are recorded in batches
+ * (one statement per pass of the dispatcher); until then the lease keeps them from going out again.
  *
  * <p>Design note: one thread polls the store (once a second, or at once when a change on this node
  * owes deliveries) and hands each claimed delivery to the JDK HTTP client, which sends
@@ -54,6 +55,8 @@ public final class WebhookDispatcher implements AutoCloseable {
   private final Clock clock;
   private final Options options;
   private final Semaphore work = new Semaphore(0);
+  /** Delivered, not yet recorded: written in one statement by the dispatcher's thread. */
+  private final java.util.Queue<Long> succeeded = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   /** Conversations with a delivery out: their next waits, so one node delivers a conversation's notifications in order. */
   private final java.util.Set<String> busy = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -110,24 +113,34 @@ public final class WebhookDispatcher implements AutoCloseable {
 
   private void pump() {
     while (!closed) {
+      recordDelivered();
       int room = options.maxInFlight() - inFlight.get();
       if (room <= 0) {
         return;
       }
       Instant now = clock.instant();
-      List<Delivery> due = queue.due(now, room);
-      pending = queue.pending();
-      int started = 0;
+      int window = room * 4;
+      List<Delivery> due = queue.due(now, window);
+      countPending(now);
+      // at most one out per conversation: the oldest due of each conversation not already out
+      List<Delivery> pick = new java.util.ArrayList<>();
+      java.util.Set<String> taken = new java.util.HashSet<>();
       for (Delivery d : due) {
-        if (!busy.add(d.conversationId())) {
-          continue; // an earlier one of its conversation is out; this one goes after it
+        if (pick.size() < room && !busy.contains(d.conversationId()) && taken.add(d.conversationId())) {
+          pick.add(d);
         }
-        if (!queue.claim(d.id(), now, now.plus(options.lease()))) {
-          busy.remove(d.conversationId());
-          continue;
+      }
+      if (pick.isEmpty()) {
+        return;
+      }
+      java.util.Set<Long> won = new java.util.HashSet<>(queue.claim(pick.stream().map(Delivery::id).toList(), now, now.plus(options.lease()),
+          dice.nextLong()));
+      for (Delivery d : pick) {
+        if (!won.contains(d.id())) {
+          continue; // another node has it
         }
+        busy.add(d.conversationId());
         inFlight.incrementAndGet();
-        started++;
         try {
           attempt(d, now);
         } catch (RuntimeException e) {
@@ -135,9 +148,35 @@ public final class WebhookDispatcher implements AutoCloseable {
           LOG.warn("webhook delivery {} not attempted: {}", d.id(), e.getMessage());
         }
       }
-      if (due.size() < room || started == 0) {
+      if (due.size() < window || won.isEmpty()) {
         return;
       }
+    }
+  }
+
+  /** Writes the successes gathered since the last call, in one statement (until then their lease keeps them from being sent again). */
+  private void recordDelivered() {
+    List<Long> ids = new java.util.ArrayList<>();
+    for (Long id; (id = succeeded.poll()) != null; ) {
+      ids.add(id);
+    }
+    for (int i = 0; i < ids.size(); i += 500) {
+      List<Long> part = ids.subList(i, Math.min(ids.size(), i + 500));
+      try {
+        queue.delivered(part, clock.instant(), "2xx");
+      } catch (RuntimeException e) {
+        LOG.warn("{} webhook deliveries not recorded as delivered (they are sent again after their lease): {}", part.size(), e.getMessage());
+      }
+    }
+  }
+
+  private long pendingCountedAt;
+
+  /** The pending count for the metrics, at most once a second (a count is not free). */
+  private void countPending(Instant now) {
+    if (now.toEpochMilli() - pendingCountedAt >= 1000 || now.toEpochMilli() < pendingCountedAt) {
+      pending = queue.pending();
+      pendingCountedAt = now.toEpochMilli();
     }
   }
 
@@ -175,7 +214,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     sent.whenComplete((resp, e) -> {
       try {
         if (e == null && (resp.statusCode() == 200 || resp.statusCode() == 201)) {
-          queue.delivered(d.id(), d.attempts() + 1, clock.instant(), String.valueOf(resp.statusCode()));
+          succeeded.add(d.id());
           delivered.increment();
         } else {
           failed(d, e == null ? "HTTP " + resp.statusCode() : describe(e));
@@ -282,6 +321,12 @@ public final class WebhookDispatcher implements AutoCloseable {
     while (inFlight.get() > 0 && System.nanoTime() < end) {
       sleepQuietly(20);
     }
+    try {
+      thread.join(2000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    recordDelivered();
   }
 
   @Override

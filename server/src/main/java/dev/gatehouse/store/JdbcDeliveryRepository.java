@@ -30,7 +30,7 @@ public final class JdbcDeliveryRepository implements DeliveryRepository {
       return;
     }
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO sandbox_deliveries (account_id, client_id, conversation_id, event_type, endpoint,"
-        + " body, state, attempts, max_retries, created_at, next_attempt_at, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)")) {
+        + " body, state, attempts, max_retries, created_at, next_attempt_at, lease_until, claim_token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)")) {
       for (Delivery d : deliveries) {
         ps.setString(1, d.account().value());
         ps.setString(2, d.clientId().value());
@@ -60,18 +60,59 @@ public final class JdbcDeliveryRepository implements DeliveryRepository {
         }, JdbcDeliveryRepository::row);
   }
 
+  /** One conditional update for the lot (the lease must have run out), then which of them carry this claim's token. */
   @Override
-  public boolean claim(long id, Instant now, Instant leaseUntil) {
-    return jdbc.update("UPDATE sandbox_deliveries SET lease_until = ? WHERE id = ? AND state = 'PENDING' AND lease_until <= ?", ps -> {
-      ps.setLong(1, leaseUntil.toEpochMilli());
-      ps.setLong(2, id);
-      ps.setLong(3, now.toEpochMilli());
-    }) == 1;
+  public List<Long> claim(List<Long> ids, Instant now, Instant leaseUntil, long token) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    String in = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
+    return jdbc.transaction(c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE sandbox_deliveries SET lease_until = ?, claim_token = ? WHERE id IN (" + in + ")"
+          + " AND state = 'PENDING' AND lease_until <= ?")) {
+        ps.setLong(1, leaseUntil.toEpochMilli());
+        ps.setLong(2, token);
+        int i = 3;
+        for (long id : ids) {
+          ps.setLong(i++, id);
+        }
+        ps.setLong(i, now.toEpochMilli());
+        ps.executeUpdate();
+      }
+      List<Long> won = new java.util.ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT id FROM sandbox_deliveries WHERE id IN (" + in + ") AND claim_token = ?"
+          + " AND lease_until = ? ORDER BY id")) {
+        int i = 1;
+        for (long id : ids) {
+          ps.setLong(i++, id);
+        }
+        ps.setLong(i++, token);
+        ps.setLong(i, leaseUntil.toEpochMilli());
+        try (java.sql.ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            won.add(rs.getLong(1));
+          }
+        }
+      }
+      return won;
+    });
   }
 
   @Override
-  public void delivered(long id, int attempts, Instant at, String result) {
-    finish(id, Delivery.DELIVERED, attempts, at, result);
+  public void delivered(List<Long> ids, Instant at, String result) {
+    if (ids.isEmpty()) {
+      return;
+    }
+    String in = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
+    jdbc.update("UPDATE sandbox_deliveries SET state = 'DELIVERED', attempts = attempts + 1, finished_at = ?, last_result = ?, lease_until = 0"
+        + " WHERE id IN (" + in + ")", ps -> {
+          ps.setLong(1, at.toEpochMilli());
+          ps.setString(2, clip(result));
+          int i = 3;
+          for (long id : ids) {
+            ps.setLong(i++, id);
+          }
+        });
   }
 
   @Override

@@ -113,10 +113,11 @@ class SandboxStoreContractTest {
     assertThat(queue.pending()).isEqualTo(2);
     long a = due.get(0).id();
     long b = due.get(1).id();
-    assertThat(queue.claim(a, T0, T0.plusSeconds(30))).isTrue();
-    assertThat(queue.claim(a, T0, T0.plusSeconds(30))).as("a second claim within the lease").isFalse();
-    assertThat(queue.due(T0, 10)).extracting(Delivery::id).containsExactly(b);
-    assertThat(queue.claim(a, T0.plusSeconds(31), T0.plusSeconds(61))).as("after the lease ran out").isTrue();
+    assertThat(queue.claim(List.of(a), T0, T0.plusSeconds(30), 1)).containsExactly(a);
+    assertThat(queue.claim(List.of(a, b), T0, T0.plusSeconds(30), 2)).as("a second claim within the lease gets only the other").containsExactly(b);
+    assertThat(queue.due(T0, 10)).as("both leased").isEmpty();
+    assertThat(queue.claim(List.of(a), T0.plusSeconds(31), T0.plusSeconds(61), 3)).as("after the lease ran out").containsExactly(a);
+    queue.postpone(b, T0);
 
     queue.retryLater(a, 1, T0.plusSeconds(30), "HTTP 503");
     assertThat(queue.due(T0.plusSeconds(29), 10)).extracting(Delivery::id).containsExactly(b);
@@ -124,7 +125,8 @@ class SandboxStoreContractTest {
     Delivery retried = queue.due(T0.plusSeconds(30), 10).get(1);
     assertThat(retried.attempts()).isEqualTo(1);
     assertThat(retried.lastResult()).isEqualTo("HTTP 503");
-    queue.delivered(a, 2, T0.plusSeconds(31), "200");
+    queue.delivered(List.of(a), T0.plusSeconds(31), "200");
+    assertThat(queue.list(ACCOUNT, Delivery.DELIVERED, 0, 10).get(0).attempts()).as("one more attempt").isEqualTo(2);
     queue.dropped(b, 3, T0.plusSeconds(32), "retries used up");
     assertThat(queue.due(T0.plusSeconds(100), 10)).isEmpty();
     assertThat(queue.pending()).isZero();

@@ -58,6 +58,7 @@ CREATE TABLE sandbox_deliveries (
     created_at      BIGINT          NOT NULL,
     next_attempt_at BIGINT          NOT NULL,
     lease_until     BIGINT          NOT NULL,
+    claim_token     BIGINT          NOT NULL,
     finished_at     BIGINT,
     last_result     VARCHAR(300)
 );
