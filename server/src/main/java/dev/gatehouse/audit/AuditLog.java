@@ -39,4 +39,13 @@ public final class AuditLog {
   public List<AuditEntry> list(Long beforeId, int limit) {
     return repository.list(beforeId, Math.max(1, Math.min(limit, 1000)));
   }
+
+  /** Newest first, filtered by an action prefix and an actor (each null or blank: any). */
+  public List<AuditEntry> list(Long beforeId, int limit, String actionPrefix, String actor) {
+    return repository.list(beforeId, Math.max(1, Math.min(limit, 1000)), blankToNull(actionPrefix), blankToNull(actor));
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.strip();
+  }
 }

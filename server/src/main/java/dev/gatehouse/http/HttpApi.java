@@ -171,6 +171,7 @@ public final class HttpApi {
     AdminTokenEndpoints tokens = new AdminTokenEndpoints(adminRequests, p.adminActions(), p.operators());
     AdminConsumerEndpoints adminConsumers = new AdminConsumerEndpoints(adminRequests, p.adminActions(), p.consumers());
     AdminKeyEndpoints adminKeys = new AdminKeyEndpoints(adminRequests, p.adminActions(), p.rotation(), p.audit());
+    new ConsoleEndpoints(vertx, p, sources).routes(r, body);
     r.route("/admin/*").handler(admin::authenticate);
     // an account or app made through another node a moment ago may not have reached this one yet
     r.route("/admin/v1/accounts/:accountId").handler(admin::catchUp);

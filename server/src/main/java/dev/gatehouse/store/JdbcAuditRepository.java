@@ -25,6 +25,28 @@ public final class JdbcAuditRepository implements AuditRepository {
   }
 
   @Override
+  public List<AuditEntry> list(Long beforeId, int limit, String actionPrefix, String actor) {
+    StringBuilder sql = new StringBuilder("SELECT id, at, actor, action, target, detail FROM audit_log WHERE id < ?");
+    if (actionPrefix != null) {
+      sql.append(" AND action LIKE ? ESCAPE '!'");
+    }
+    if (actor != null) {
+      sql.append(" AND actor = ?");
+    }
+    sql.append(" ORDER BY id DESC LIMIT ").append(limit);
+    return jdbc.query(sql.toString(), ps -> {
+      int i = 1;
+      ps.setLong(i++, beforeId == null ? Long.MAX_VALUE : beforeId);
+      if (actionPrefix != null) {
+        ps.setString(i++, actionPrefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+      }
+      if (actor != null) {
+        ps.setString(i, actor);
+      }
+    }, rs -> new AuditEntry(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6)));
+  }
+
+  @Override
   public List<AuditEntry> list(Long beforeId, int limit) {
     return jdbc.query(
         "SELECT id, at, actor, action, target, detail FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT " + limit,
