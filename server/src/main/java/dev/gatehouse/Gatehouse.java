@@ -150,7 +150,7 @@ public final class Gatehouse implements AutoCloseable {
       new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
       new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(registry);
       new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
-      new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
+      processMetrics(registry);
       new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(registry);
       return registry;
     });
@@ -400,6 +400,42 @@ public final class Gatehouse implements AutoCloseable {
   private static void stopSandbox(SandboxRuntime s) {
     if (s != null) {
       s.close();
+    }
+  }
+
+  /**
+   * CPU figures under Prometheus's own names ({@code process_cpu_seconds_total}, and usage gauges)
+   * instead of Micrometer's processor binder, whose {@code process_cpu_time_ns_total} and {@code
+   * system_cpu_count} {@code promtool} rejects; and {@code gatehouse_build_info{version,commit,jdk}}.
+   */
+  private static void processMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+    java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+      io.micrometer.core.instrument.FunctionCounter.builder("process.cpu", sun, o -> o.getProcessCpuTime() / 1e9).baseUnit("seconds")
+          .description("CPU time this process used").register(registry);
+      io.micrometer.core.instrument.Gauge.builder("process.cpu.usage", sun, o -> o.getProcessCpuLoad())
+          .description("Share of the machine's CPU this process used recently (0-1)").register(registry);
+      io.micrometer.core.instrument.Gauge.builder("system.cpu.usage", sun, o -> o.getCpuLoad())
+          .description("Share of the machine's CPU used recently (0-1)").register(registry);
+    }
+    io.micrometer.core.instrument.Gauge.builder("system.cpus", os, o -> o.getAvailableProcessors())
+        .description("Processors available to the JVM").register(registry);
+    io.micrometer.core.instrument.Gauge.builder("gatehouse.build.info", () -> 1)
+        .description("The running build: version, commit, JDK").tag("version", VERSION).tag("commit", commit())
+        .tag("jdk", System.getProperty("java.version")).register(registry);
+  }
+
+  /** The commit built (from git.properties, written at build time), or "unknown". */
+  static String commit() {
+    try (java.io.InputStream in = Gatehouse.class.getResourceAsStream("git.properties")) {
+      if (in == null) {
+        return "unknown";
+      }
+      java.util.Properties p = new java.util.Properties();
+      p.load(in);
+      return p.getProperty("git.commit.id.abbrev", "unknown");
+    } catch (IOException e) {
+      return "unknown";
     }
   }
 

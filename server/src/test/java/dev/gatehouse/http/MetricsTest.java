@@ -44,4 +44,37 @@ class MetricsTest {
       assertThat(s).doesNotContain(app.clientSecret()).doesNotContain(jwt);
     }
   }
+
+  /** A live scrape after traffic on every kind of endpoint passes {@code promtool check metrics} (Debian's prometheus package). */
+  @Test
+  void aLiveScrape_passesPromtool_andNamesTheBuild() throws Exception {
+    java.nio.file.Path promtool = java.nio.file.Path.of("/usr/bin/promtool");
+    try (TestServer server = TestServer.start(b -> b.sandbox(true))) {
+      AppCredentials app = server.accountWithApp("5313847");
+      String jwt = server.appJwt(app);
+      server.consumerJws("5313847", jwt, "c");
+      server.get("/.well-known/jwks.json");
+      server.get("/api/account/5313847/service/baseURI.json");
+      server.get("/nope");
+      server.admin("GET", "/admin/v1/accounts", null);
+      server.get("/health/ready");
+      String s = server.get("/metrics").body();
+      assertThat(s).containsPattern("gatehouse_build_info\\{commit=\"[^\"]+\",jdk=\"[^\"]+\",version=\"" + dev.gatehouse.Gatehouse.VERSION + "\"} 1");
+      assertThat(s).contains("process_cpu_seconds_total").doesNotContain("process_cpu_time_ns_total").doesNotContain("system_cpu_count");
+      assertThat(s.length()).as("scrape size").isLessThan(40_000);
+      if (!java.nio.file.Files.isExecutable(promtool)) {
+        String why = "SKIPPED: promtool (Debian's prometheus package) is not installed";
+        if ("1".equals(System.getenv("GATEHOUSE_TEST_PROMTOOL_REQUIRED"))) {
+          throw new AssertionError(why);
+        }
+        System.err.println(why);
+        org.junit.jupiter.api.Assumptions.abort(why);
+      }
+      Process p = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
+      p.getOutputStream().write(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      p.getOutputStream().close();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(p.waitFor()).as(out).isZero();
+    }
+  }
 }
