@@ -93,7 +93,8 @@ final class ServeCommand implements Callable<Integer> {
   long appTokenCache;
 
   @Option(names = "--access-log", defaultValue = "${env:GATEHOUSE_ACCESS_LOG:-false}",
-      description = "Log one line per request: method, path (never the query), status, time (GATEHOUSE_ACCESS_LOG)")
+      description = "Log one event per request: client address, method, path (never the query), status, bytes, duration, request id,"
+          + " account, client_id, user agent (GATEHOUSE_ACCESS_LOG)")
   boolean accessLog;
 
   @Option(names = "--key-publication-delay", defaultValue = "${env:GATEHOUSE_KEY_PUBLICATION_DELAY:--1}",
@@ -178,8 +179,17 @@ final class ServeCommand implements Callable<Integer> {
       description = "Days sandbox conversations and finished deliveries are kept (GATEHOUSE_SANDBOX_RETENTION_DAYS). Default: ${DEFAULT-VALUE}")
   long sandboxRetentionDays;
 
+  @Option(names = "--log-format", defaultValue = "${env:GATEHOUSE_LOG_FORMAT:-text}",
+      description = "text, or json: one JSON object a line with ECS field names (GATEHOUSE_LOG_FORMAT). Default: ${DEFAULT-VALUE}")
+  String logFormat;
+
+  @Option(names = "--log-level", defaultValue = "${env:GATEHOUSE_LOG_LEVEL:-INFO}",
+      description = "TRACE, DEBUG, INFO, WARN or ERROR (GATEHOUSE_LOG_LEVEL). Default: ${DEFAULT-VALUE}")
+  String logLevel;
+
   @Override
   public Integer call() {
+    dev.gatehouse.config.LogSetup.apply(logFormat, logLevel);
     ServerConfig.Builder b = ServerConfig.builder()
         .dataDir(data).host(host).port(port).publicHost(publicHost)
         .tlsCert(tlsCert).tlsKey(tlsKey).tlsSelfSigned(tlsSelfSigned)

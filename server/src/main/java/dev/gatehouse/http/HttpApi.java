@@ -93,11 +93,11 @@ public final class HttpApi {
     Router r = Router.router(vertx);
     RawBody body = new RawBody(MAX_BODY);
     bindMetrics(p);
-    r.route().handler(new HttpMetrics(p.metrics(), p.accessLog())::begin);
+    SourceAddress sources = new SourceAddress(p.trustedProxies());
+    r.route().handler(new HttpMetrics(p.metrics(), p.accessLog(), sources)::begin);
     if (side.servesAdmin()) {
       metricsRoute(vertx, p, r);
     }
-    SourceAddress sources = new SourceAddress(p.trustedProxies());
     if (side.servesPublic()) {
       publicRoutes(vertx, p, r, body, sources);
     }

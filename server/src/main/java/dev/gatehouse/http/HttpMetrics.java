@@ -9,9 +9,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Request counts and latency per endpoint and status class ({@code gatehouse_http_requests_seconds}),
- * and the optional access log. Cheap on the hot path: the timers are made once, a request costs a
- * {@code nanoTime}, a few {@code startsWith} and one histogram update. The access log names the
- * path only, never the query string (real clients put secrets there).
+ * the request id, and the optional access log. Cheap on the hot path: a request costs a {@code
+ * nanoTime}, a few {@code startsWith}, an id and one histogram update. Every response carries
+ * {@code X-Request-Id}: the client's own when it sent a sane one (1-128 of {@code A-Z a-z 0-9 . _
+ * : -}), else a new one. The access log (one event per request: client address, trusted-proxy
+ * aware; method; path, never the query string, where real clients put secrets; status; bytes;
+ * duration; request id; account; client_id; user agent) names no secret, token or external id.
+ * In JSON logs its fields are ECS fields of the event.
  */
 final class HttpMetrics {
   private static final Logger ACCESS = LoggerFactory.getLogger("gatehouse.access");
@@ -72,10 +76,16 @@ final class HttpMetrics {
   private final Timer[] timers = new Timer[Endpoint.values().length * CLASSES.length];
   private final MeterRegistry registry;
   private final boolean accessLog;
+  private final SourceAddress sources;
+  /** Where endpoints leave the client_id they learnt, for the access log. */
+  static final String CLIENT_ID = "gatehouse.client_id";
+  static final String REQUEST_ID = "X-Request-Id";
+  private static final java.util.regex.Pattern SANE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
-  HttpMetrics(MeterRegistry registry, boolean accessLog) {
+  HttpMetrics(MeterRegistry registry, boolean accessLog, SourceAddress sources) {
     this.registry = registry;
     this.accessLog = accessLog;
+    this.sources = sources;
   }
 
   private Timer timer(Endpoint e, int cls) {
@@ -96,6 +106,10 @@ final class HttpMetrics {
 
   void begin(RoutingContext ctx) {
     long start = System.nanoTime();
+    String given = ctx.request().getHeader(REQUEST_ID);
+    String requestId = given != null && SANE_ID.matcher(given).matches() ? given
+        : Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+    ctx.response().putHeader(REQUEST_ID, requestId);
     ctx.addEndHandler(v -> {
       long nanos = System.nanoTime() - start;
       int status = ctx.response().getStatusCode();
@@ -103,9 +117,55 @@ final class HttpMetrics {
       String path = ctx.request().path();
       timer(Endpoint.of(path == null ? "" : path), cls).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
       if (accessLog && ACCESS.isInfoEnabled()) {
-        ACCESS.info("{} {} {} {}us", ctx.request().method(), safePath(path), status, nanos / 1000);
+        access(ctx, path, status, nanos, requestId);
       }
     });
     ctx.next();
+  }
+
+  private void access(RoutingContext ctx, String path, int status, long nanos, String requestId) {
+    String client = sources.of(ctx.request());
+    String method = ctx.request().method().name();
+    String p = safePath(path);
+    long bytes = ctx.response().bytesWritten();
+    String account = account(path);
+    Object clientId = ctx.get(CLIENT_ID);
+    String ua = ctx.request().getHeader("User-Agent");
+    ua = ua == null ? "" : safePath(ua);
+    org.slf4j.MDC.put("client.ip", client);
+    org.slf4j.MDC.put("http.request.method", method);
+    org.slf4j.MDC.put("url.path", p);
+    org.slf4j.MDC.put("http.response.status_code", Integer.toString(status));
+    org.slf4j.MDC.put("http.response.body.bytes", Long.toString(bytes));
+    org.slf4j.MDC.put("event.duration", Long.toString(nanos));
+    org.slf4j.MDC.put("http.request.id", requestId);
+    org.slf4j.MDC.put("user_agent.original", ua);
+    if (account != null) {
+      org.slf4j.MDC.put("gatehouse.account_id", account);
+    }
+    if (clientId != null) {
+      org.slf4j.MDC.put("gatehouse.client_id", clientId.toString());
+    }
+    try {
+      ACCESS.info("{} {} {} {} {}B {}us rid={} account={} client_id={} ua=\"{}\"", client, method, p, status, bytes, nanos / 1000, requestId,
+          account == null ? "-" : account, clientId == null ? "-" : clientId, ua);
+    } finally {
+      org.slf4j.MDC.clear();
+    }
+  }
+
+  /** The account id of an {@code /.../account/{id}/...} path, when it is a valid one. */
+  private static String account(String path) {
+    if (path == null) {
+      return null;
+    }
+    int i = path.indexOf("/account/");
+    int start = i < 0 ? (path.startsWith("/admin/v1/accounts/") ? 19 : -1) : i + 9;
+    if (start < 0 || start >= path.length()) {
+      return null;
+    }
+    int end = path.indexOf('/', start);
+    String a = path.substring(start, end < 0 ? path.length() : end);
+    return dev.gatehouse.accounts.AccountId.isValid(a) ? a : null;
   }
 }

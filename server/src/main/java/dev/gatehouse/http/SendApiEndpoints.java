@@ -161,6 +161,7 @@ final class SendApiEndpoints {
       return;
     }
     Identity id = (Identity) verdict;
+    ctx.put(HttpMetrics.CLIENT_ID, id.clientId());
     Conversations.Caller caller = new Conversations.Caller(new AccountId(id.accountId()), new ClientId(id.clientId()), id.lpConsumerId());
     java.util.concurrent.Callable<String> work;
     try {

@@ -65,6 +65,9 @@ final class SentinelEndpoint {
     String secret = agree("client_secret", Requests.single(params, "client_secret"), usedBasic ? basic[1] : null);
     String scope = Requests.single(params, "scope");
     String address = sources.of(ctx.request());
+    if (dev.gatehouse.apps.ClientId.parseOrNull(clientId) != null) {
+      ctx.put(HttpMetrics.CLIENT_ID, clientId); // a client id is no secret: the access log names it
+    }
     AppTokenGrant.Result r = grant.grant(account, clientId, secret, scope, address);
     if (r instanceof AppTokenGrant.NotSeenYet miss) {
       // made through another node a moment ago? read it from the store, then answer
