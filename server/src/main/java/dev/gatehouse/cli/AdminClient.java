@@ -38,15 +38,46 @@ final class AdminClient {
       description = "Data folder holding admin-token (GATEHOUSE_DATA). Default: ${DEFAULT-VALUE}")
   Path data;
 
+  @Option(names = {"-o", "--output"}, paramLabel = "table|json",
+      description = "How to print the answer: table (the default on a terminal) or json (the default otherwise)")
+  String output;
+
   @Option(names = "--cacert", defaultValue = "${env:GATEHOUSE_CACERT}",
-      description = "PEM certificate to trust for an https server, e.g. DATA/tls-cert.pem (GATEHOUSE_CACERT)")
+      description = "PEM certificate to trust for an https server (GATEHOUSE_CACERT); without it, DATA/tls-cert.pem is trusted when present")
   Path caCert;
 
-  /** A failed call, already phrased as the one line the user sees. */
+  /** Exit codes, one per kind of failure (documented in the README and in {@code gatehouse --help}). */
+  static final int USAGE = 2;
+  static final int UNREACHABLE = 3;
+  static final int UNAUTHORIZED = 4;
+  static final int NOT_FOUND = 5;
+  static final int CONFLICT = 6;
+  static final int SERVER_ERROR = 7;
+  static final int FAILED = 1;
+
+  /** A failed call, already phrased as the one line the user sees, with its exit code. */
   static final class Failure extends RuntimeException {
+    final int exitCode;
+
     Failure(String message) {
-      super(message, null, false, false);
+      this(message, USAGE);
     }
+
+    Failure(String message, int exitCode) {
+      super(message, null, false, false);
+      this.exitCode = exitCode;
+    }
+  }
+
+  /** The exit code of an HTTP status. */
+  static int exitCode(int status) {
+    return switch (status) {
+      case 400, 413, 415, 422 -> USAGE;
+      case 401, 403 -> UNAUTHORIZED;
+      case 404 -> NOT_FOUND;
+      case 409 -> CONFLICT;
+      default -> status >= 500 ? SERVER_ERROR : FAILED;
+    };
   }
 
   JsonObject call(String method, String path, JsonObject body) {
@@ -68,9 +99,12 @@ final class AdminClient {
     try {
       resp = client().send(rb.build(), HttpResponse.BodyHandlers.ofString());
     } catch (ConnectException e) {
-      throw new Failure("cannot reach " + server + ": connection refused (is 'gatehouse serve' running?)");
+      throw new Failure("cannot reach " + server + ": connection refused (is 'gatehouse serve' running?)", UNREACHABLE);
+    } catch (javax.net.ssl.SSLHandshakeException e) {
+      throw new Failure("the certificate of " + server + " is not trusted: pass --cacert with its CA certificate (for a server with"
+          + " --tls-self-signed: --cacert DATA/tls-cert.pem)", UNREACHABLE);
     } catch (IOException e) {
-      throw new Failure("cannot reach " + server + ": " + e.getMessage());
+      throw new Failure("cannot reach " + server + ": " + e.getMessage(), UNREACHABLE);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new Failure("interrupted");
@@ -79,10 +113,11 @@ final class AdminClient {
     try {
       json = new JsonObject(resp.body());
     } catch (DecodeException | ClassCastException e) {
-      throw new Failure(method + " " + path + " answered " + resp.statusCode() + " with a body that is not JSON");
+      throw new Failure(method + " " + path + " answered " + resp.statusCode() + " with a body that is not JSON", exitCode(resp.statusCode()));
     }
     if (resp.statusCode() >= 300) {
-      throw new Failure(resp.statusCode() + " " + json.getString("error", "error") + ": " + json.getString("error_description", ""));
+      throw new Failure(resp.statusCode() + " " + json.getString("error", "error") + ": " + json.getString("error_description", ""),
+          exitCode(resp.statusCode()));
     }
     return json;
   }
@@ -108,8 +143,12 @@ final class AdminClient {
 
   private HttpClient client() {
     HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
-    if (caCert != null) {
-      try (InputStream in = Files.newInputStream(caCert)) {
+    Path ca = caCert;
+    if (ca == null && server.startsWith("https://") && Files.isReadable(data.resolve("tls-cert.pem"))) {
+      ca = data.resolve("tls-cert.pem"); // the local server's own self-signed certificate
+    }
+    if (ca != null) {
+      try (InputStream in = Files.newInputStream(ca)) {
         KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
         ks.load(null, null);
         ks.setCertificateEntry("gatehouse", CertificateFactory.getInstance("X.509").generateCertificate(in));
@@ -119,7 +158,7 @@ final class AdminClient {
         ctx.init(null, tmf.getTrustManagers(), null);
         b.sslContext(ctx);
       } catch (IOException | java.security.GeneralSecurityException e) {
-        throw new Failure("cannot use --cacert " + caCert + ": " + e.getMessage());
+        throw new Failure("cannot use --cacert " + ca + ": " + e.getMessage());
       }
     }
     return b.build();

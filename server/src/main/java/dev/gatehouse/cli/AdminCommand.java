@@ -19,13 +19,13 @@ abstract class AdminCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try {
-      spec.commandLine().getOut().println(run().encodePrettily());
+      spec.commandLine().getOut().println(Output.render(run(), client.output));
       spec.commandLine().getOut().flush();
       return 0;
     } catch (AdminClient.Failure e) {
       spec.commandLine().getErr().println("error: " + e.getMessage());
       spec.commandLine().getErr().flush();
-      return 1;
+      return e.exitCode;
     }
   }
 }

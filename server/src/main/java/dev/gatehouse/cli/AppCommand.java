@@ -156,6 +156,9 @@ final class AppCommand {
 
     @Override
     JsonObject run() {
+      if (now && spec.commandLine().getParseResult().hasMatchedOption("--grace")) {
+        throw new AdminClient.Failure("--grace and --now exclude each other: --now cuts the old secret off at once");
+      }
       long seconds = now ? 0 : parseDuration(grace);
       return client.call("POST", apps() + "/" + AdminClient.enc(clientId) + "/rotate-secret", new JsonObject().put("grace_seconds", seconds));
     }

@@ -9,7 +9,10 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Identity layer of a messaging Connector API: Sentinel AppJWT, IDP ConsumerJWS, Domain API.",
-    subcommands = {ServeCommand.class, AccountCommand.class, AppCommand.class, KeysCommand.class, LockoutsCommand.class, TokensCommand.class, SandboxCommand.class, WarmupCommand.class, CommandLine.HelpCommand.class})
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:done", "1:failed otherwise", "2:usage error or a value the server refused (400)", "3:server unreachable or not trusted (TLS)",
+        "4:unauthorized or forbidden (401, 403)", "5:not found (404)", "6:conflict (409)", "7:server error (5xx)"},
+    subcommands = {ServeCommand.class, AccountCommand.class, AppCommand.class, KeysCommand.class, LockoutsCommand.class, TokensCommand.class, SandboxCommand.class, ConsumersCommand.class, AuditCommand.class, WarmupCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   public static void main(String[] args) {
     // Setting up logging costs a few hundred ms of class loading; do it while picocli parses.
@@ -29,9 +32,63 @@ public final class Main {
     cl.setExpandAtFiles(false);
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       cmd.getErr().println("error: " + ex.getMessage());
-      return 1;
+      return ex instanceof IllegalArgumentException ? AdminClient.USAGE : AdminClient.FAILED;
+    });
+    // a usage error is one line (and a suggestion), not the whole usage
+    cl.setParameterExceptionHandler((ex, args) -> {
+      CommandLine cmd = ex.getCommandLine();
+      cmd.getErr().println("error: " + ex.getMessage());
+      CommandLine.UnmatchedArgumentException.printSuggestions(ex, cmd.getErr());
+      if (ex instanceof CommandLine.UnmatchedArgumentException u) {
+        for (String arg : u.getUnmatched()) {
+          String near = nearestOption(cmd, arg);
+          if (near != null) {
+            cmd.getErr().println("did you mean " + near + "?");
+          }
+        }
+      }
+      cmd.getErr().println("see '" + cmd.getCommandSpec().qualifiedName() + " --help'");
+      return AdminClient.USAGE;
     });
     return cl;
+  }
+
+  /** The option of {@code cmd} nearest to a mistyped {@code --name} (at most 2 edits away), or null. */
+  static String nearestOption(CommandLine cmd, String arg) {
+    if (!arg.startsWith("--")) {
+      return null;
+    }
+    String given = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+    String best = null;
+    int bestDistance = 3;
+    for (CommandLine.Model.OptionSpec o : cmd.getCommandSpec().options()) {
+      for (String name : o.names()) {
+        int d = distance(given, name);
+        if (d < bestDistance) {
+          bestDistance = d;
+          best = name;
+        }
+      }
+    }
+    return best;
+  }
+
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
   }
 
   static final class Version implements CommandLine.IVersionProvider {

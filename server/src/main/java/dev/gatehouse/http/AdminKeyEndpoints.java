@@ -26,9 +26,11 @@ final class AdminKeyEndpoints {
     int limit = AdminRequests.intParam(Requests.single(q, "limit"), "limit", 50, 1, 1000);
     String before = Requests.single(q, "before");
     Long beforeId = before == null ? null : (long) AdminRequests.intParam(before, "before", 0, 1, Integer.MAX_VALUE);
+    String action = Requests.single(q, "action");
+    String actor = Requests.single(q, "actor");
     requests.blocking(ctx, 200, () -> {
       JsonArray list = new JsonArray();
-      var entries = audit.list(beforeId, limit);
+      var entries = audit.list(beforeId, limit, action, actor);
       entries.forEach(e -> list.add(new JsonObject().put("id", e.id()).put("at", e.at().toString()).put("actor", e.actor())
           .put("action", e.action()).put("target", e.target()).put("detail", e.detail())));
       JsonObject out = new JsonObject().put("entries", list);

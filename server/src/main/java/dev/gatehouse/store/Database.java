@@ -59,8 +59,8 @@ public final class Database implements AutoCloseable {
     String jdbc = url.startsWith("jdbc:") ? url : "jdbc:" + (url.startsWith("postgres://") ? "postgresql://" + url.substring(11) : url);
     if (!jdbc.startsWith("jdbc:postgresql://") && !jdbc.startsWith("jdbc:h2:")) {
       String scheme = url.contains(":") ? url.substring(0, url.indexOf(':')) : url;
-      throw new StoreException("--db must be postgresql://HOST:PORT/DB?user=... (or a jdbc:postgresql: or jdbc:h2: URL); '"
-          + scheme.replaceAll("[^\\x20-\\x7E]", "?") + "' is not supported", null);
+      throw new IllegalArgumentException("--db must be postgresql://HOST:PORT/DB?user=... (or a jdbc:postgresql: or jdbc:h2: URL); '"
+          + scheme.replaceAll("[^\\x20-\\x7E]", "?") + "' is not supported");
     }
     if (jdbc.startsWith("jdbc:postgresql://")) {
       jdbc = userInfoAsParameters(jdbc);

@@ -37,7 +37,7 @@ class CliTest {
 
   static Run cli(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
-    if (List.of("account", "app", "keys", "lockouts", "tokens").contains(args[0]) && all.stream().noneMatch(a -> a.startsWith("--server"))) {
+    if (List.of("account", "app", "keys", "lockouts", "tokens", "consumers", "audit", "sandbox").contains(args[0]) && all.stream().noneMatch(a -> a.startsWith("--server"))) {
       all.add("--server=" + server.base());
       all.add("--admin-token-file=" + tokenFile(TestServer.ADMIN_TOKEN));
     }
@@ -78,7 +78,7 @@ class CliTest {
     Run cut = cli("app", "rotate-secret", "--account", "5313846", id, "--now");
     assertThat(new JsonObject(cut.out()).getValue("previous_secret_expires_at")).isNull();
     Run badGrace = cli("app", "rotate-secret", "--account", "5313846", id, "--grace", "soon");
-    assertThat(badGrace.code()).isEqualTo(1);
+    assertThat(badGrace.code()).as("usage").isEqualTo(2);
     assertThat(badGrace.err()).startsWith("error: --grace must be");
   }
 
@@ -94,7 +94,7 @@ class CliTest {
     assertThat(new JsonObject(rotated.out()).getString("state")).isEqualTo("next");
     String nextKid = new JsonObject(rotated.out()).getString("kid");
     Run noForce = cli("keys", "retire", nextKid);
-    assertThat(noForce.code()).isEqualTo(1);
+    assertThat(noForce.code()).as("conflict").isEqualTo(6);
     assertThat(noForce.err()).startsWith("error: 409 conflict").contains("force");
     Run forced = cli("keys", "retire", nextKid, "--force");
     assertThat(forced.code()).as(forced.err()).isZero();
@@ -107,24 +107,24 @@ class CliTest {
   void errors_areOneLineOnStderr_withANonZeroExit() {
     cli("account", "create", "dup1");
     Run dup = cli("account", "create", "dup1");
-    assertThat(dup.code()).isEqualTo(1);
+    assertThat(dup.code()).as("conflict").isEqualTo(6);
     assertThat(dup.out()).isEmpty();
     assertThat(dup.err().strip()).isEqualTo("error: 409 conflict: account dup1 already exists");
 
     Run bad = cli("account", "create", "bad id");
-    assertThat(bad.code()).isEqualTo(1);
+    assertThat(bad.code()).as("a value the server refused").isEqualTo(2);
     assertThat(bad.err()).startsWith("error: 400 invalid_request").doesNotContain("\n\n");
 
     Run wrongToken = cli("account", "list", "--server=" + server.base(), "--admin-token-file=" + tokenFile("wrong-token-123456"));
-    assertThat(wrongToken.code()).isEqualTo(1);
+    assertThat(wrongToken.code()).as("unauthorized").isEqualTo(4);
     assertThat(wrongToken.err()).startsWith("error: 401");
 
     Run down = cli("account", "list", "--server=http://127.0.0.1:1", "--admin-token-file=" + tokenFile("x"));
-    assertThat(down.code()).isEqualTo(1);
+    assertThat(down.code()).as("unreachable").isEqualTo(3);
     assertThat(down.err()).contains("cannot reach http://127.0.0.1:1");
 
     Run noToken = cli("account", "list", "--server=" + server.base(), "--data=/nonexistent-gatehouse");
-    assertThat(noToken.code()).isEqualTo(1);
+    assertThat(noToken.code()).as("usage").isEqualTo(2);
     assertThat(noToken.err()).contains("no admin token");
   }
 
@@ -132,7 +132,7 @@ class CliTest {
   void serve_withADatabaseItCannotUse_saysWhyAndExits() throws Exception {
     String data = java.nio.file.Files.createTempDirectory("gatehouse-cli").resolve("data").toString();
     Run mysql = cli("serve", "--data=" + data, "--port=0", "--db=mysql://127.0.0.1/x");
-    assertThat(mysql.code()).isEqualTo(1);
+    assertThat(mysql.code()).as("a bad option value").isEqualTo(2);
     assertThat(mysql.err().strip()).isEqualTo("error: --db must be postgresql://HOST:PORT/DB?user=... (or a jdbc:postgresql: or jdbc:h2: URL); 'mysql' is not supported");
 
     Run refused = cli("serve", "--data=" + data, "--port=0", "--db=postgresql://127.0.0.1:1/x?user=u&password=hunter2secret");
@@ -174,5 +174,47 @@ class CliTest {
     Run revoked = cli("tokens", "revoke", t.getString("id"));
     assertThat(revoked.code()).as(revoked.err()).isZero();
     assertThat(cli("tokens", "create", "--name", "x", "--role", "root").code()).isNotZero();
+  }
+
+  @Test
+  void usageErrors_areOneLine_withASuggestion_andEveryFailureHasItsOwnExitCode() {
+    Run typo = cli("app", "crate", "--account", "1");
+    assertThat(typo.code()).isEqualTo(2);
+    assertThat(typo.err()).contains("Did you mean").contains("create").contains("see 'gatehouse app --help'");
+    assertThat(typo.err().lines().count()).as("not the whole usage").isLessThan(6);
+    Run option = cli("serve", "--prot", "8080");
+    assertThat(option.code()).isEqualTo(2);
+    assertThat(option.err()).contains("--port").doesNotContain("Usage:");
+
+    cli("account", "create", "7700");
+    Run app = cli("app", "create", "--account", "7700", "--name", "x");
+    String id = new JsonObject(app.out()).getString("client_id");
+    Run both = cli("app", "rotate-secret", "--account", "7700", id, "--grace", "1h", "--now");
+    assertThat(both.code()).isEqualTo(2);
+    assertThat(both.err()).contains("--grace and --now exclude each other");
+    assertThat(cli("app", "show", "--account", "7700", "00000000-0000-0000-0000-000000000000").code()).as("not found").isEqualTo(5);
+
+    Run table = cli("app", "list", "--account", "7700", "-o", "table");
+    assertThat(table.code()).isZero();
+    assertThat(table.out()).startsWith("CLIENT_ID").contains(id).doesNotContain("{");
+    assertThat(cli("app", "list", "--account", "7700", "-o", "yaml").code()).isEqualTo(2);
+  }
+
+  @Test
+  void consumersAndAudit_throughTheCli() {
+    cli("account", "create", "7701");
+    JsonObject app = new JsonObject(cli("app", "create", "--account", "7701", "--name", "c").out());
+    TestServer.AppCredentials creds = new TestServer.AppCredentials("7701", app.getString("client_id"), app.getString("client_secret"));
+    String jws = server.consumerJws("7701", server.appJwt(creds), "bob@example.com");
+    String lp = TestServer.claims(jws).getString("lp_consumer_id");
+    JsonObject shown = new JsonObject(cli("consumers", "show", "--account", "7701", "--ext", "bob@example.com").out());
+    assertThat(shown.getString("lp_consumer_id")).isEqualTo(lp);
+    assertThat(cli("consumers", "revoke", "--account", "7701", lp).code()).isZero();
+    assertThat(new JsonObject(cli("consumers", "show", "--account", "7701", lp).out()).getBoolean("revoked")).isTrue();
+    assertThat(cli("consumers", "erase", "--account", "7701", lp).code()).as("needs --yes").isEqualTo(2);
+    assertThat(cli("consumers", "erase", "--account", "7701", lp, "--yes").code()).isZero();
+    JsonObject audit = new JsonObject(cli("audit", "--action", "consumer.", "--limit", "10").out());
+    assertThat(audit.getJsonArray("entries").stream().map(e -> ((JsonObject) e).getString("action")))
+        .contains("consumer.revoke", "consumer.erase").allMatch(a -> a.startsWith("consumer."));
   }
 }
