@@ -597,6 +597,7 @@ public final class Gatehouse implements AutoCloseable {
     }
     closed = true;
     up.set(false);
+    dev.gatehouse.config.LogSetup.quietShutdown();
     scheduler.shutdownNow();
     sync.close();
     try {

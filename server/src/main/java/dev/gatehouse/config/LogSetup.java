@@ -30,6 +30,18 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
   }
 
+  /**
+   * For a graceful stop under load: Netty warns with a stack trace for every connection accepted
+   * while its event loops are closing ("Failed to register an accepted channel"); those are
+   * connections refused at shutdown, not faults, so the acceptor's logger goes quiet.
+   */
+  public static void quietShutdown() {
+    if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
+      ctx.getLogger("io.netty.bootstrap").setLevel(Level.ERROR);
+      ctx.getLogger("io.netty.channel").setLevel(Level.ERROR);
+    }
+  }
+
   /** The log formats there are. */
   public static final java.util.List<String> FORMATS = java.util.List.of("text", "json");
 
