@@ -150,7 +150,7 @@ public final class HttpApi {
     IntrospectionEndpoint introspection = new IntrospectionEndpoint(p.introspectionVerifier(), p.apps(), p.operators(), p.issuer(), p.standing(), p.limits(), sources);
     r.post("/oauth/introspect").handler(body).handler(introspection::introspect);
 
-    MetadataEndpoint metadata = new MetadataEndpoint(p.publicBaseUrl(), p.accounts());
+    MetadataEndpoint metadata = new MetadataEndpoint(p.publicBaseUrl(), p.accounts(), p.issuer());
     r.get("/.well-known/oauth-authorization-server").handler(metadata::server);
     r.get("/.well-known/oauth-authorization-server/sentinel/api/account/:accountId").handler(metadata::account);
     // the OpenID-style placement (issuer path first), which many client libraries use

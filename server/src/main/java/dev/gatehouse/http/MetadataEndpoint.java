@@ -13,15 +13,21 @@ import java.util.function.Supplier;
  * /.well-known/oauth-authorization-server/sentinel/api/account/{id}} whose issuer is that
  * account's Sentinel URL and whose token endpoint is concrete (RFC 8414 §3.1: the well-known
  * suffix goes between host and path), which is what a standard OAuth client library configures
- * itself from. The AppJWT's own {@code iss} stays the documented {@code Sentinel}.
+ * itself from. The AppJWT's own {@code iss} stays the documented {@code Sentinel}: our decision,
+ * since RFC 8414 §3.3 makes a client check {@code issuer} against the URL it fetched the document
+ * from (so it must be that URL), while the vendor's verifiers check {@code iss} against {@code
+ * Sentinel}. The two differ on purpose, and the document says so in a member of its own, {@code
+ * token_iss} (RFC 8414 §2 allows additional members), for verifiers that configure themselves from it.
  */
 final class MetadataEndpoint {
   private final Supplier<String> baseUrl;
   private final AccountDirectory accounts;
+  private final String tokenIssuer;
 
-  MetadataEndpoint(Supplier<String> baseUrl, AccountDirectory accounts) {
+  MetadataEndpoint(Supplier<String> baseUrl, AccountDirectory accounts, String tokenIssuer) {
     this.baseUrl = baseUrl;
     this.accounts = accounts;
+    this.tokenIssuer = tokenIssuer;
   }
 
   void server(RoutingContext ctx) {
@@ -51,6 +57,7 @@ final class MetadataEndpoint {
         .put("scopes_supported", new JsonArray().add("msg.consumer"))
         .put("introspection_endpoint", base + "/oauth/introspect")
         .put("introspection_endpoint_auth_methods_supported", auth.copy())
-        .put("token_endpoint_auth_signing_alg_values_supported", new JsonArray().add("RS256"));
+        .put("token_endpoint_auth_signing_alg_values_supported", new JsonArray().add("RS256"))
+        .put("token_iss", tokenIssuer);
   }
 }

@@ -128,6 +128,8 @@ class IntrospectionAndMetadataTest {
   void metadata_describesTheServer() {
     JsonObject m = new JsonObject(server.get("/.well-known/oauth-authorization-server").body());
     assertThat(m.getString("issuer")).isEqualTo(server.base());
+    // the AppJWT's iss is the documented Sentinel, not the metadata's URL issuer: said in token_iss
+    assertThat(m.getString("token_iss")).isEqualTo("Sentinel").isEqualTo(TestServer.claims(server.appJwt(server.accountWithApp("5313999"))).getString("iss"));
     assertThat(m.getString("token_endpoint")).isEqualTo(server.base() + "/sentinel/api/account/{accountId}/app/token");
     assertThat(m.getString("jwks_uri")).isEqualTo(server.base() + "/.well-known/jwks.json");
     assertThat(m.getJsonArray("grant_types_supported").getList()).containsExactly("client_credentials");
