@@ -37,7 +37,8 @@ public final class Nginx implements AutoCloseable {
   public static Nginx start(String conf, int port) throws IOException, InterruptedException {
     assumeInstalled();
     Path dir = Files.createTempDirectory("gatehouse-nginx");
-    String c = conf.replace("http {", "http {\n  access_log off;\n  client_body_temp_path " + dir + "/body;\n  proxy_temp_path " + dir + "/proxy;\n"
+    // the test's own pid file and error log (given with -g below) replace the shipped ones
+    String c = conf.replaceAll("(?m)^(pid|error_log) [^;]*;\\s*$", "").replace("http {", "http {\n  access_log off;\n  client_body_temp_path " + dir + "/body;\n  proxy_temp_path " + dir + "/proxy;\n"
         + "  fastcgi_temp_path " + dir + "/fcgi;\n  uwsgi_temp_path " + dir + "/uwsgi;\n  scgi_temp_path " + dir + "/scgi;\n");
     Files.writeString(dir.resolve("nginx.conf"), c);
     Process p = new ProcessBuilder(BINARY.toString(), "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(),
