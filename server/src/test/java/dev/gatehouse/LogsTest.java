@@ -34,7 +34,9 @@ class LogsTest {
     String jws;
     String ext = "john.doe+private@example.com";
     String out;
-    try (ServeProcess s = ServeProcess.start(data, List.of(), Map.of(), "--log-format", "json", "--access-log", "--log-level", "INFO")) {
+    // as bin/gatehouse does: on JDK 22+ the JVM itself would warn on stderr about the native signing library
+    List<String> jvm = Runtime.version().feature() >= 22 ? List.of("--enable-native-access=ALL-UNNAMED") : List.of();
+    try (ServeProcess s = ServeProcess.start(data, jvm, Map.of(), "--log-format", "json", "--access-log", "--log-level", "INFO")) {
       assertThat(s.admin(http, "POST", "/admin/v1/accounts", "{\"id\":\"6001\"}").statusCode()).isEqualTo(201);
       JsonObject app = new JsonObject(s.admin(http, "POST", "/admin/v1/accounts/6001/apps", "{\"name\":\"logs\"}").body());
       secret = app.getString("client_secret");

@@ -187,9 +187,17 @@ final class ServeCommand implements Callable<Integer> {
       description = "TRACE, DEBUG, INFO, WARN or ERROR (GATEHOUSE_LOG_LEVEL). Default: ${DEFAULT-VALUE}")
   String logLevel;
 
+  @Option(names = "--otlp-endpoint", defaultValue = "${env:GATEHOUSE_OTLP_ENDPOINT}",
+      description = "Send traces (a span per request, store call and signature) over OTLP/HTTP to this URL, e.g."
+          + " http://collector:4318/v1/traces; off when not given (GATEHOUSE_OTLP_ENDPOINT)")
+  String otlpEndpoint;
+
   @Override
   public Integer call() {
     dev.gatehouse.config.LogSetup.apply(logFormat, logLevel);
+    if (otlpEndpoint != null && !otlpEndpoint.isBlank()) {
+      dev.gatehouse.tracing.Tracing.start(otlpEndpoint.trim(), Gatehouse.VERSION);
+    }
     ServerConfig.Builder b = ServerConfig.builder()
         .dataDir(data).host(host).port(port).publicHost(publicHost)
         .tlsCert(tlsCert).tlsKey(tlsKey).tlsSelfSigned(tlsSelfSigned)
@@ -225,6 +233,7 @@ final class ServeCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("stopping: finishing in-flight requests");
       g.close();
+      dev.gatehouse.tracing.Tracing.stop();
       LOG.info("stopped");
       stopped.countDown();
     }, "gatehouse-shutdown"));

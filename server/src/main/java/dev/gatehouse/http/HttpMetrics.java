@@ -110,7 +110,22 @@ final class HttpMetrics {
     String requestId = given != null && SANE_ID.matcher(given).matches() ? given
         : Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
     ctx.response().putHeader(REQUEST_ID, requestId);
+    String rawPath = ctx.request().path();
+    io.opentelemetry.api.trace.Span span = !dev.gatehouse.tracing.Tracing.on() ? null : dev.gatehouse.tracing.Tracing.start(
+        ctx.request().method().name() + " " + Endpoint.of(rawPath == null ? "" : rawPath).name().toLowerCase(java.util.Locale.ROOT),
+        io.opentelemetry.api.trace.SpanKind.SERVER);
+    if (span != null) {
+      span.setAttribute("http.request.method", ctx.request().method().name()).setAttribute("url.path", safePath(rawPath))
+          .setAttribute("http.request.id", requestId);
+    }
     ctx.addEndHandler(v -> {
+      if (span != null) {
+        span.setAttribute("http.response.status_code", ctx.response().getStatusCode());
+        if (ctx.response().getStatusCode() >= 500) {
+          span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR);
+        }
+        span.end();
+      }
       long nanos = System.nanoTime() - start;
       int status = ctx.response().getStatusCode();
       int cls = Math.min(Math.max(status / 100 - 2, 0), 3);
@@ -120,7 +135,29 @@ final class HttpMetrics {
         access(ctx, path, status, nanos, requestId);
       }
     });
-    ctx.next();
+    if (span == null) {
+      ctx.next();
+      return;
+    }
+    ctx.put(SPAN, span);
+    continueInSpan(ctx);
+  }
+
+  static final String SPAN = "gatehouse.span";
+
+  /**
+   * Runs the next handlers with the request's span current (when tracing is on), so what they do
+   * on this thread (signing) is its child; called again when a body has arrived.
+   */
+  static void continueInSpan(RoutingContext ctx) {
+    io.opentelemetry.api.trace.Span span = ctx.get(SPAN);
+    if (span == null) {
+      ctx.next();
+      return;
+    }
+    try (io.opentelemetry.context.Scope scope = span.makeCurrent()) {
+      ctx.next();
+    }
   }
 
   private void access(RoutingContext ctx, String path, int status, long nanos, String requestId) {

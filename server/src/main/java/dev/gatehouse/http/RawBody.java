@@ -68,7 +68,7 @@ final class RawBody implements Handler<RoutingContext> {
     req.endHandler(v -> {
       if (!failed[0]) {
         ctx.put(KEY, body);
-        ctx.next();
+        HttpMetrics.continueInSpan(ctx);
       }
     });
     req.resume();

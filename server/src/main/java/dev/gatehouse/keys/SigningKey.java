@@ -167,6 +167,10 @@ public final class SigningKey {
     }
     String input = signingPrefix + B64.encodeToString(payloadJson.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     java.security.Signature s = signatures.get();
+    io.opentelemetry.api.trace.Span span = dev.gatehouse.tracing.Tracing.start("sign");
+    if (span != null) {
+      span.setAttribute("gatehouse.kid", kid).setAttribute("gatehouse.alg", algorithm.name());
+    }
     try {
       s.update(input.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       byte[] sig = s.sign();
@@ -177,6 +181,8 @@ public final class SigningKey {
     } catch (java.security.SignatureException | JOSEException e) {
       signatures.remove(); // its state is unknown now
       throw new IllegalStateException("signing with " + kid + " failed", e);
+    } finally {
+      dev.gatehouse.tracing.Tracing.end(span);
     }
   }
 

@@ -44,8 +44,18 @@ final class Jdbc {
     this.ds = db.dataSource();
   }
 
+  private static io.opentelemetry.api.trace.Span span(String op, String sql) {
+    io.opentelemetry.api.trace.Span s = dev.gatehouse.tracing.Tracing.start("store " + op, io.opentelemetry.api.trace.SpanKind.CLIENT);
+    if (s != null) {
+      // the statement's text: placeholders only, never a value
+      s.setAttribute("db.query.text", sql.length() > 300 ? sql.substring(0, 300) : sql);
+    }
+    return s;
+  }
+
   <T> List<T> query(String sql, Binder binder, RowMapper<T> mapper) {
     long start = System.nanoTime();
+    io.opentelemetry.api.trace.Span span = span("query", sql);
     try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       binder.bind(ps);
       try (ResultSet rs = ps.executeQuery()) {
@@ -58,6 +68,7 @@ final class Jdbc {
     } catch (SQLException e) {
       throw new StoreException("store query failed: " + e.getMessage(), e);
     } finally {
+      dev.gatehouse.tracing.Tracing.end(span);
       db.record(false, System.nanoTime() - start);
     }
   }
@@ -72,6 +83,7 @@ final class Jdbc {
    */
   <T> T transaction(Work<T> work) {
     long start = System.nanoTime();
+    io.opentelemetry.api.trace.Span span = span("transaction", "");
     try (Connection c = ds.getConnection()) {
       c.setAutoCommit(false);
       try {
@@ -87,6 +99,7 @@ final class Jdbc {
     } catch (SQLException e) {
       throw new StoreException("store transaction failed: " + e.getMessage(), e);
     } finally {
+      dev.gatehouse.tracing.Tracing.end(span);
       db.record(true, System.nanoTime() - start);
     }
   }
@@ -94,6 +107,7 @@ final class Jdbc {
   /** @return rows changed, or -1 if the statement broke a unique key */
   int update(String sql, Binder binder) {
     long start = System.nanoTime();
+    io.opentelemetry.api.trace.Span span = span("update", sql);
     try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       binder.bind(ps);
       return ps.executeUpdate();
@@ -103,6 +117,7 @@ final class Jdbc {
       }
       throw new StoreException("store update failed: " + e.getMessage(), e);
     } finally {
+      dev.gatehouse.tracing.Tracing.end(span);
       db.record(true, System.nanoTime() - start);
     }
   }
