@@ -105,6 +105,7 @@ public final class HttpApi {
     r.get("/health/live").handler(health::live);
     r.get("/health/ready").handler(health::ready);
     r.get("/health/ready/admin").handler(health::readyAdmin);
+    r.get("/openapi.json").handler(new OpenApiEndpoint(side)::get);
     if (side.servesAdmin()) {
       adminRoutes(vertx, p, r, body, sources);
     }
