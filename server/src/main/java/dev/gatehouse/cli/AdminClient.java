@@ -31,7 +31,7 @@ final class AdminClient {
   String adminToken = System.getenv("GATEHOUSE_ADMIN_TOKEN");
 
   @Option(names = "--admin-token-file", defaultValue = "${env:GATEHOUSE_ADMIN_TOKEN_FILE}",
-      description = "File holding the admin token (GATEHOUSE_ADMIN_TOKEN_FILE); else GATEHOUSE_ADMIN_TOKEN, else DATA/admin-token")
+      description = "File holding the admin token, - for stdin (GATEHOUSE_ADMIN_TOKEN_FILE); else GATEHOUSE_ADMIN_TOKEN, else DATA/admin-token")
   Path adminTokenFile;
 
   @Option(names = "--data", defaultValue = "${env:GATEHOUSE_DATA:-gatehouse-data}",
@@ -125,7 +125,8 @@ final class AdminClient {
   private String token() {
     if (adminTokenFile != null) {
       try {
-        return Files.readString(adminTokenFile).trim();
+        return (adminTokenFile.toString().equals("-") ? new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+            : Files.readString(adminTokenFile)).trim();
       } catch (IOException e) {
         throw new Failure("cannot read --admin-token-file " + adminTokenFile + ": " + e.getMessage());
       }

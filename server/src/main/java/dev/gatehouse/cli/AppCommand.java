@@ -76,7 +76,7 @@ final class AppCommand {
     @Option(names = "--remove", description = "Remove the registration (and the sealed secret with it)")
     boolean remove;
 
-    @Option(names = "--client-secret-file", paramLabel = "FILE", description = "File holding the app's current client secret")
+    @Option(names = "--client-secret-file", paramLabel = "FILE", description = "File holding the app's current client secret; - reads it from stdin")
     java.nio.file.Path secretFile;
 
     @Override
@@ -91,7 +91,10 @@ final class AppCommand {
       JsonObject body = new JsonObject().put("webhooks", jsonArgument(set, "--set"));
       if (secretFile != null) {
         try {
-          body.put("client_secret", java.nio.file.Files.readString(secretFile).trim());
+          String secret = secretFile.toString().equals("-")
+              ? new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+              : java.nio.file.Files.readString(secretFile);
+          body.put("client_secret", secret.trim());
         } catch (java.io.IOException e) {
           throw new AdminClient.Failure("cannot read --client-secret-file " + secretFile + ": " + e.getMessage());
         }
