@@ -213,6 +213,14 @@ class CliTest {
     assertThat(new JsonObject(cli("consumers", "show", "--account", "7701", lp).out()).getBoolean("revoked")).isTrue();
     assertThat(cli("consumers", "erase", "--account", "7701", lp).code()).as("needs --yes").isEqualTo(2);
     assertThat(cli("consumers", "erase", "--account", "7701", lp, "--yes").code()).isZero();
+    java.io.InputStream stdin = System.in;
+    try {
+      System.setIn(new java.io.ByteArrayInputStream((TestServer.ADMIN_TOKEN + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      Run fromStdin = cli("account", "show", "7701", "--server=" + server.base(), "--admin-token-file=-");
+      assertThat(fromStdin.code()).as("the admin token from stdin: " + fromStdin.err()).isZero();
+    } finally {
+      System.setIn(stdin);
+    }
     JsonObject audit = new JsonObject(cli("audit", "--action", "consumer.", "--limit", "10").out());
     assertThat(audit.getJsonArray("entries").stream().map(e -> ((JsonObject) e).getString("action")))
         .contains("consumer.revoke", "consumer.erase").allMatch(a -> a.startsWith("consumer."));
