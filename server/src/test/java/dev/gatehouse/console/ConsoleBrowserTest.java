@@ -88,8 +88,16 @@ class ConsoleBrowserTest {
     for (int i = 0; i < 400; i++) {
       try {
         old.isEnabled();
-      } catch (org.openqa.selenium.StaleElementReferenceException gone) {
-        for (int j = 0; j < 400 && !"complete".equals(((org.openqa.selenium.JavascriptExecutor) browser).executeScript("return document.readyState")); j++) {
+      } catch (org.openqa.selenium.WebDriverException gone) {
+        // stale, or "does not belong to the document" while the next one loads: either way, replaced
+        for (int j = 0; j < 400; j++) {
+          try {
+            if ("complete".equals(((org.openqa.selenium.JavascriptExecutor) browser).executeScript("return document.readyState"))) {
+              return;
+            }
+          } catch (org.openqa.selenium.WebDriverException loading) {
+            // still navigating
+          }
           sleep();
         }
         return;
