@@ -250,6 +250,10 @@ public final class HttpApi {
       Responses.error(ctx, ApiError.of(409, "conflict", e.getMessage()));
     } else if (f instanceof IllegalArgumentException e) {
       Responses.error(ctx, ApiError.invalidRequest(e.getMessage()));
+    } else if (f instanceof dev.gatehouse.keys.SigningUnavailableException e) {
+      LOG.warn("signing unavailable on {} {}: {}", ctx.request().method(), ctx.request().path(), e.getMessage());
+      Responses.error(ctx, new ApiError(503, "temporarily_unavailable", "the signing key cannot be used right now; try again shortly",
+          java.util.Map.of("Retry-After", "5")));
     } else if (f instanceof dev.gatehouse.issuance.CallerStanding.StaleViewException e) {
       Responses.error(ctx, new ApiError(503, "temporarily_unavailable", e.getMessage(), java.util.Map.of("Retry-After", "30")));
     } else if (f instanceof StoreException e) {

@@ -39,11 +39,10 @@ public final class SigningKey {
   private final JWK publicJwk;
   private final PublicKey publicKey;
   private final String signingPrefix;
-  private final PrivateKey privateKey;
-  private final java.security.Provider provider;
-  private final ThreadLocal<java.security.Signature> signatures;
+  private final Signer signer;
   private final JWSVerifier verifier;
 
+  /** A key whose private half is in memory (software), signing through {@code provider}. */
   SigningKey(
       String kid,
       KeyPurpose purpose,
@@ -53,14 +52,27 @@ public final class SigningKey {
       PrivateKey privateKey,
       java.security.Provider provider,
       Instant publishedAt) {
+    this(kid, purpose, state, createdAt, publicKey, provider, publishedAt,
+        new SoftwareSigner(privateKey, provider, (publicKey instanceof ECPublicKey ? KeyAlgorithm.ES256 : KeyAlgorithm.RS256).signature));
+  }
+
+  /** A key whose private half lives wherever {@code signer} keeps it; {@code provider} verifies. */
+  SigningKey(
+      String kid,
+      KeyPurpose purpose,
+      KeyState state,
+      Instant createdAt,
+      PublicKey publicKey,
+      java.security.Provider provider,
+      Instant publishedAt,
+      Signer signer) {
     this.publishedAt = publishedAt;
     this.kid = kid;
     this.purpose = purpose;
     this.state = state;
     this.createdAt = createdAt;
     this.publicKey = publicKey;
-    this.privateKey = privateKey;
-    this.provider = provider;
+    this.signer = signer;
     try {
       if (publicKey instanceof RSAPublicKey rsa) {
         if (rsa.getModulus().bitLength() < MIN_BITS) {
@@ -88,7 +100,6 @@ public final class SigningKey {
     // the documented header, member order included: {"kid":"appjwt-13-05-17","typ":"JWT","alg":"RS256"}
     this.signingPrefix = B64.encodeToString(("{\"kid\":\"" + kid + "\",\"typ\":\"JWT\",\"alg\":\"" + algorithm.name() + "\"}")
         .getBytes(java.nio.charset.StandardCharsets.US_ASCII)) + ".";
-    this.signatures = ThreadLocal.withInitial(this::newSignature);
   }
 
   SigningKey withState(KeyState s) {
@@ -105,9 +116,7 @@ public final class SigningKey {
     this.publicJwk = k.publicJwk;
     this.publicKey = k.publicKey;
     this.signingPrefix = k.signingPrefix;
-    this.privateKey = k.privateKey;
-    this.provider = k.provider;
-    this.signatures = ThreadLocal.withInitial(this::newSignature);
+    this.signer = k.signer;
     this.verifier = k.verifier;
   }
 
@@ -154,48 +163,43 @@ public final class SigningKey {
    * Signs a JSON payload and returns the compact JWS ({@code header.payload.signature}, RFC 7515
    * §7.1) with the documented header.
    *
-   * <p>Written out here rather than through Nimbus' signer: each thread keeps one {@code
-   * Signature} initialised with this key (JCA resets it after every {@code sign()}), which saves a
-   * provider lookup and a key initialisation per token on the hot path. Tokens are verified with
-   * Nimbus and with the JDK's own RSA in the tests.
+   * <p>Written out here rather than through Nimbus' signer, around the key's {@link Signer}. Tokens
+   * are verified with Nimbus and with the JDK's own RSA in the tests.
    *
-   * @throws IllegalStateException if the key is not {@code ACTIVE} or the provider fails
+   * @throws IllegalStateException if the key is not {@code ACTIVE} or its signer fails for good
+   * @throws SigningUnavailableException if its signer cannot sign right now (answered 503)
    */
   public String sign(String payloadJson) {
     if (state != KeyState.ACTIVE) {
       throw new IllegalStateException("key " + kid + " is " + state + " and does not sign");
     }
     String input = signingPrefix + B64.encodeToString(payloadJson.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    java.security.Signature s = signatures.get();
     io.opentelemetry.api.trace.Span span = dev.gatehouse.tracing.Tracing.start("sign");
     if (span != null) {
       span.setAttribute("gatehouse.kid", kid).setAttribute("gatehouse.alg", algorithm.name());
     }
     try {
-      s.update(input.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      byte[] sig = s.sign();
+      byte[] sig = signer.sign(input.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       if (algorithm == KeyAlgorithm.ES256) { // JCA gives DER; JWS wants R || S (RFC 7518 §3.4)
         sig = ECDSA.transcodeSignatureToConcat(sig, 64);
       }
       return input + "." + B64.encodeToString(sig);
-    } catch (java.security.SignatureException | JOSEException e) {
-      signatures.remove(); // its state is unknown now
+    } catch (SignerException e) {
+      if (e.isTransient()) {
+        throw new SigningUnavailableException("key " + kid + " (" + signer.location() + ") cannot sign right now: " + e.getMessage(), e);
+      }
+      throw new IllegalStateException("signing with " + kid + " failed", e);
+    } catch (JOSEException e) {
       throw new IllegalStateException("signing with " + kid + " failed", e);
     } finally {
       dev.gatehouse.tracing.Tracing.end(span);
     }
   }
 
-  private java.security.Signature newSignature() {
-    try {
-      java.security.Signature s = java.security.Signature.getInstance(algorithm.signature, provider);
-      s.initSign(privateKey);
-      return s;
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException("cannot sign with " + kid + ": " + e.getMessage(), e);
-    }
+  /** Where the private key lives ({@link Signer#location()}). */
+  public String signerLocation() {
+    return signer.location();
   }
-
 
   /**
    * Checks a parsed JWS' signature with this key; false also if the key is no longer published or
