@@ -208,17 +208,11 @@ final class SendApiEndpoints {
       case 504 -> "Gateway Timeout";
       default -> "Bad Request";
     };
-    StringBuilder b = new StringBuilder("{\"kind\":\"resp\",");
-    if (r.reqId != null) {
-      b.append("\"reqId\":").append(JsonText.quote(r.reqId)).append(',');
-    }
-    b.append("\"code\":").append(r.status).append(",\"body\":{\"title\":").append(JsonText.quote(title)).append(",\"details\":")
-        .append(JsonText.quote(r.getMessage())).append("},\"type\":\".ReqBody$ErrorResp\"}");
     var resp = ctx.response().putHeader("Content-Type", Responses.JSON).setStatusCode(r.status);
     if (r.status == 429 || r.status == 503) {
       resp.putHeader("Retry-After", "1");
     }
-    resp.end(b.toString());
+    resp.end(Rejection.errorBody(r.status, r.reqId, title, r.getMessage(), 0));
   }
 
   private void count(String kind, String outcome) {

@@ -21,7 +21,26 @@ public record Rejection(ErrorCode error, String details) implements Verification
   }
 
   public String toJson() {
-    return "{\"kind\":\"resp\",\"code\":401,\"body\":{\"title\":" + JsonText.quote(error.title()) + ",\"details\":"
-        + JsonText.quote(details) + ",\"errorCode\":" + error.code() + "},\"type\":\".ReqBody$ErrorResp\"}";
+    return errorBody(401, null, error.title(), details, error.code());
+  }
+
+  /**
+   * The Send API's error body, {@code .ReqBody$ErrorResp}: {@code {"kind":"resp","reqId":..,"code":..,
+   * "body":{"title":..,"details":..,"errorCode":..},"type":".ReqBody$ErrorResp"}}, the request id
+   * only when known ({@code null}: left out) and the errorCode only for the documented 4000x/4010x
+   * ({@code 0}: left out). The one writer of that shape, for the 401s here and the sandbox's other
+   * refusals alike.
+   */
+  public static String errorBody(int status, String reqId, String title, String details, int errorCode) {
+    StringBuilder b = new StringBuilder(128).append("{\"kind\":\"resp\",");
+    if (reqId != null) {
+      JsonText.quote(b.append("\"reqId\":"), reqId).append(',');
+    }
+    JsonText.quote(b.append("\"code\":").append(status).append(",\"body\":{\"title\":"), title);
+    JsonText.quote(b.append(",\"details\":"), details);
+    if (errorCode != 0) {
+      b.append(",\"errorCode\":").append(errorCode);
+    }
+    return b.append("},\"type\":\".ReqBody$ErrorResp\"}").toString();
   }
 }
