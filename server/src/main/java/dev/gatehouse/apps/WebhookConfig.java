@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
  * seconds; 0 = until its retries run out). Every rule of what is a valid
  * registration is here, whoever submits it (admin API, CLI, console).
  *
- * <p>Endpoints are HTTPS; plain {@code http://} only to a loopback host (127.0.0.0/8, ::1,
- * localhost), for local development. Immutable.
+ * <p>Endpoints are HTTPS; plain {@code http://} only to a loopback host ({@link
+ * dev.gatehouse.verifier.LoopbackHost}: 127.0.0.0/8, ::1, localhost), for local development. Immutable.
  */
 public record WebhookConfig(Map<String, Subscription> subscriptions, long retentionSeconds) {
   /** The event types one may subscribe to, in the vendor's spelling. */
@@ -120,20 +120,10 @@ public record WebhookConfig(Map<String, Subscription> subscriptions, long retent
     if (u.getHost() == null || u.getRawUserInfo() != null || u.getRawFragment() != null || !(scheme.equals("https") || scheme.equals("http"))) {
       throw new IllegalArgumentException(what + " must be an https:// URL with a host and no user info or fragment, got " + printable(endpoint));
     }
-    if (scheme.equals("http") && !isLoopback(u.getHost())) {
+    if (scheme.equals("http") && !dev.gatehouse.verifier.LoopbackHost.is(u.getHost())) {
       throw new IllegalArgumentException(what + " must use https; plain http is accepted only for a loopback host (local development), got "
           + printable(endpoint));
     }
-  }
-
-  /** Whether {@code host} names this machine: localhost, 127.0.0.0/8 or ::1 (written as a literal, never resolved). */
-  public static boolean isLoopback(String host) {
-    String h = host.toLowerCase(Locale.ROOT);
-    if (h.startsWith("[") && h.endsWith("]")) {
-      h = h.substring(1, h.length() - 1);
-    }
-    return h.equals("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")
-        || h.matches("127\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)");
   }
 
   /**

@@ -244,7 +244,7 @@ public final class ServerConfig {
       require(adminPort == null || (adminPort >= 0 && adminPort <= 65535), "--admin-port must be 0..65535, got " + adminPort);
       require(adminPort == null || adminPort == 0 || port == 0 || !adminPort.equals(port) || !adminHost.equals(host),
           "--admin-port must differ from --port");
-      require(adminPort != null || adminOnPublicPort || isLoopback(host),
+      require(adminPort != null || adminOnPublicPort || dev.gatehouse.verifier.LoopbackHost.is(host),
           "--host " + host + " would serve the admin API and /metrics to everyone who reaches that address: give --admin-port"
               + " (and --admin-host) for a listener of their own, or --admin-on-public-port to accept that");
       for (String t : trustedProxies) {
@@ -262,11 +262,6 @@ public final class ServerConfig {
       require(adminTokenText == null || AdminTokenRule.problem(adminTokenText) == null,
           "the admin token (GATEHOUSE_ADMIN_TOKEN or --admin-token-file): " + (adminTokenText == null ? "" : AdminTokenRule.problem(adminTokenText)));
       return new ServerConfig(this);
-    }
-
-    static boolean isLoopback(String host) {
-      String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-      return h.equalsIgnoreCase("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1");
     }
 
     private static void require(boolean ok, String message) {

@@ -151,7 +151,7 @@ public final class RemoteJwks implements VerificationKeys, AutoCloseable {
 
     /** Builds and {@linkplain RemoteJwks#start() starts} it. */
     public RemoteJwks build() {
-      if ("http".equals(uri.getScheme()) && !plainHttp && !isLoopback(uri.getHost())) {
+      if ("http".equals(uri.getScheme()) && !plainHttp && !LoopbackHost.is(uri.getHost())) {
         throw new IllegalArgumentException("JWKS URI " + uri + " is plain http: keys fetched so can be replaced on the way;"
             + " use https, or allowPlainHttp() if the network is yours");
       }
@@ -159,11 +159,6 @@ public final class RemoteJwks implements VerificationKeys, AutoCloseable {
       r.start();
       return r;
     }
-  }
-
-  private static boolean isLoopback(String host) {
-    String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-    return h.equalsIgnoreCase("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1");
   }
 
   /** Fetches the set once (failure is not fatal: the first unknown kid retries) and schedules refreshes. */

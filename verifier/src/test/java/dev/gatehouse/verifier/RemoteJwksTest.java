@@ -120,6 +120,9 @@ class RemoteJwksTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("https");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> RemoteJwks.builder(URI.create("ftp://jwks.example/x")))
         .isInstanceOf(IllegalArgumentException.class);
+    // a name that only starts like a loopback address is somebody else's host
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RemoteJwks.builder(URI.create("http://127.attacker.example/jwks.json")).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("https");
     // loopback (as in these tests) is fine without asking
     try (RemoteJwks keys = jwks()) {
       assertThat(keys.isPublished("appjwt-28-11-26")).isTrue();
