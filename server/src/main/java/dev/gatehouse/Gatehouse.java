@@ -135,15 +135,16 @@ public final class Gatehouse implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    record Boot(CryptoProvider crypto, List<KeyVault.Spare> spareKeys) {}
+    record Boot(CryptoProvider crypto, List<KeyVault.Spare> spareKeys, dev.gatehouse.keys.Pkcs11Keys token) {}
     Future<Boot> bootF = boot.submit(() -> {
       CryptoProvider c = CryptoProvider.select(cfg.crypto);
       List<KeyVault.Spare> spare = new ArrayList<>();
-      if (freshStore) {
+      dev.gatehouse.keys.Pkcs11Keys token = cfg.pkcs11 == null ? null : dev.gatehouse.keys.Pkcs11Keys.open(cfg.pkcs11, cfg.clock);
+      if (freshStore && token == null) {
         spare.add(KeyVault.spare(c, cfg.algorithm, cfg.keyBits));
         spare.add(KeyVault.spare(c, cfg.algorithm, cfg.keyBits));
       }
-      return new Boot(c, spare);
+      return new Boot(c, spare, token);
     });
     Future<io.micrometer.prometheusmetrics.PrometheusMeterRegistry> metricsF = boot.submit(() -> {
       var registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
@@ -179,7 +180,7 @@ public final class Gatehouse implements AutoCloseable {
       Boot booted = join(bootF);
       CryptoProvider crypto = booted.crypto();
       JdbcSigningKeyRepository keyStore = new JdbcSigningKeyRepository(db);
-      KeyVault vault = new KeyVault(keyStore, master, crypto, cfg.algorithm, cfg.keyBits, cfg.clock);
+      KeyVault vault = new KeyVault(keyStore, master, crypto, booted.token(), cfg.algorithm, cfg.keyBits, cfg.clock);
       vault.addSpares(booted.spareKeys());
       // nodes starting together on a new database must not each make first keys
       SigningKeys keys = new SigningKeys(db.underLock(KeyRotation.LOCK, vault::loadOrCreate));
@@ -305,6 +306,17 @@ public final class Gatehouse implements AutoCloseable {
       Gatehouse g = new Gatehouse(vertx, listener, adminListener, cfg.adminHost, db, data, opts.isSsl(), cfg.host, certFile, crypto, consumers,
           rotation, sync, up);
       g.sandbox = sandbox;
+      if (booted.token() != null) {
+        dev.gatehouse.keys.Pkcs11Keys token = booted.token();
+        // the token's probe: not ready while it cannot sign, its keys found anew when it is back
+        g.scheduler.scheduleWithFixedDelay(() -> {
+          try {
+            token.check();
+          } catch (RuntimeException e) {
+            LOG.warn("PKCS#11 token check failed: {}", e.getMessage());
+          }
+        }, 2, 2, TimeUnit.SECONDS);
+      }
       if (sandbox != null) {
         sandbox.start(g.scheduler, cfg);
       }
@@ -581,7 +593,7 @@ public final class Gatehouse implements AutoCloseable {
     long uptime = ManagementFactory.getRuntimeMXBean().getUptime();
     return "Gatehouse " + VERSION + " ready on " + baseUrl()
         + " | store: " + db.description()
-        + " | signing: " + crypto.describe()
+        + " | signing: " + crypto.describe() + (rotation.keyLocation().equals("software") ? "" : ", new keys in " + rotation.keyLocation())
         + " | admin token: " + (adminTokenFromEnvironment ? "from GATEHOUSE_ADMIN_TOKEN" : adminTokenFile().toString())
         + (adminListener != null ? " | admin API and metrics on " + adminBaseUrl() : "")
         + (tlsCertificate != null ? " | TLS certificate: " + tlsCertificate : "")

@@ -68,6 +68,27 @@ final class ServeCommand implements Callable<Integer> {
       description = "Algorithm of new signing keys: RS256 (documented) or ES256 (a departure: every verifier must accept it) (GATEHOUSE_ALG). Default: ${DEFAULT-VALUE}")
   dev.gatehouse.keys.KeyAlgorithm alg;
 
+  @Option(names = "--key-store", defaultValue = "${env:GATEHOUSE_KEY_STORE:-software}",
+      description = "Where new signing keys are made: software (sealed under the master key in the store) or pkcs11 (generated"
+          + " inside a PKCS#11 token, never extractable) (GATEHOUSE_KEY_STORE). Default: ${DEFAULT-VALUE}")
+  String keyStore;
+
+  @Option(names = "--pkcs11-library", defaultValue = "${env:GATEHOUSE_PKCS11_LIBRARY}",
+      description = "The token's PKCS#11 library, e.g. /usr/lib/softhsm/libsofthsm2.so (GATEHOUSE_PKCS11_LIBRARY)")
+  Path pkcs11Library;
+
+  @Option(names = "--pkcs11-token-label", defaultValue = "${env:GATEHOUSE_PKCS11_TOKEN_LABEL}",
+      description = "Label of the token holding the keys; slots are found by label (GATEHOUSE_PKCS11_TOKEN_LABEL)")
+  String pkcs11TokenLabel;
+
+  @Option(names = "--pkcs11-pin-file", defaultValue = "${env:GATEHOUSE_PKCS11_PIN_FILE}",
+      description = "File holding the token's user PIN, e.g. a mounted secret (GATEHOUSE_PKCS11_PIN_FILE)")
+  Path pkcs11PinFile;
+
+  @Option(names = "--pkcs11-sessions", defaultValue = "${env:GATEHOUSE_PKCS11_SESSIONS:-2}",
+      description = "Signatures the token makes at once; size it to the HSM (GATEHOUSE_PKCS11_SESSIONS). Default: ${DEFAULT-VALUE}")
+  int pkcs11Sessions;
+
   @Option(names = "--jwks-max-age", defaultValue = "${env:GATEHOUSE_JWKS_MAX_AGE:-300}",
       description = "Cache-Control max-age of the JWKS in seconds (GATEHOUSE_JWKS_MAX_AGE). Default: ${DEFAULT-VALUE}")
   long jwksMaxAge;
@@ -203,6 +224,8 @@ final class ServeCommand implements Callable<Integer> {
         .tlsCert(tlsCert).tlsKey(tlsKey).tlsSelfSigned(tlsSelfSigned)
         .issuer(issuer).appTokenLifetimeSeconds(appTokenTtl).keyBits(keySize).algorithm(alg).jwksMaxAgeSeconds(jwksMaxAge)
         .db(db).crypto(crypto)
+        .keyStore(keyStore).pkcs11Library(pkcs11Library).pkcs11TokenLabel(pkcs11TokenLabel).pkcs11PinFile(pkcs11PinFile)
+        .pkcs11Sessions(pkcs11Sessions)
         .consumerTokenCacheSize(consumerTokenCache).appTokenCacheSize(appTokenCache).accessLog(accessLog)
         .adminPort(adminPort).adminHost(adminHost).adminOnPublicPort(adminOnPublicPort)
         .quotaAppTokensPerMinute(quotaAppTokens).quotaNewConsumersPerMinute(quotaNewConsumers)

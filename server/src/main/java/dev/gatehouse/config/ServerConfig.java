@@ -59,12 +59,16 @@ public final class ServerConfig {
   public final boolean sandbox;
   /** A PEM file of CA certificates trusted for webhook endpoints besides the JDK's; null: the JDK's alone. */
   public final Path webhookCaFile;
+  /** Where new signing keys are made: null for software keys, else the PKCS#11 token. */
+  public final dev.gatehouse.keys.Pkcs11Keys.Settings pkcs11;
   public final long webhookRetrySeconds;
   public final long sandboxRetentionDays;
 
   private ServerConfig(Builder b) {
     this.sandbox = b.sandbox;
     this.webhookCaFile = b.webhookCaFile;
+    this.pkcs11 = "pkcs11".equals(b.keyStore)
+        ? new dev.gatehouse.keys.Pkcs11Keys.Settings(b.pkcs11Library, b.pkcs11TokenLabel, b.pkcs11PinFile, b.pkcs11Sessions) : null;
     this.webhookRetrySeconds = b.webhookRetrySeconds;
     this.sandboxRetentionDays = b.sandboxRetentionDays;
     this.adminPort = b.adminPort;
@@ -170,10 +174,28 @@ public final class ServerConfig {
     /** A listener of its own for the admin API and /metrics (0: any free port); null: none. */
     private boolean sandbox;
     private Path webhookCaFile;
+    private String keyStore = "software";
+    private Path pkcs11Library;
+    private String pkcs11TokenLabel;
+    private Path pkcs11PinFile;
+    private int pkcs11Sessions = 2;
     private long webhookRetrySeconds = 30;
     private long sandboxRetentionDays = 7;
     public Builder sandbox(boolean on) { this.sandbox = on; return this; }
     public Builder webhookCaFile(Path p) { this.webhookCaFile = p; return this; }
+    /** {@code software} (default) or {@code pkcs11}. */
+    public Builder keyStore(String k) { this.keyStore = k; return this; }
+    public Builder pkcs11(Path library, String tokenLabel, Path pinFile) {
+      this.keyStore = "pkcs11";
+      this.pkcs11Library = library;
+      this.pkcs11TokenLabel = tokenLabel;
+      this.pkcs11PinFile = pinFile;
+      return this;
+    }
+    public Builder pkcs11Library(Path p) { this.pkcs11Library = p; return this; }
+    public Builder pkcs11TokenLabel(String l) { this.pkcs11TokenLabel = l; return this; }
+    public Builder pkcs11PinFile(Path p) { this.pkcs11PinFile = p; return this; }
+    public Builder pkcs11Sessions(int n) { this.pkcs11Sessions = n; return this; }
     public Builder webhookRetrySeconds(long s) { this.webhookRetrySeconds = s; return this; }
     public Builder sandboxRetentionDays(long d) { this.sandboxRetentionDays = d; return this; }
     public Builder adminPort(Integer p) { this.adminPort = p; return this; }
@@ -258,6 +280,15 @@ public final class ServerConfig {
       require(maxStalenessSeconds >= 0 && maxStalenessSeconds <= 30L * 86_400, "--max-staleness must be 0..2592000 seconds, got " + maxStalenessSeconds);
       require(webhookRetrySeconds >= 1 && webhookRetrySeconds <= 3600, "--webhook-retry-interval must be 1..3600 seconds, got " + webhookRetrySeconds);
       require(sandboxRetentionDays >= 1 && sandboxRetentionDays <= 3650, "--sandbox-retention-days must be 1..3650, got " + sandboxRetentionDays);
+      require("software".equals(keyStore) || "pkcs11".equals(keyStore), "--key-store must be software or pkcs11, got " + keyStore);
+      if ("pkcs11".equals(keyStore)) {
+        require(pkcs11Library != null && pkcs11TokenLabel != null && !pkcs11TokenLabel.isBlank() && pkcs11PinFile != null,
+            "--key-store pkcs11 needs --pkcs11-library, --pkcs11-token-label and --pkcs11-pin-file");
+        require(pkcs11Sessions >= 1 && pkcs11Sessions <= 64, "--pkcs11-sessions must be 1..64, got " + pkcs11Sessions);
+      } else {
+        require(pkcs11Library == null && pkcs11TokenLabel == null && pkcs11PinFile == null,
+            "--pkcs11-library, --pkcs11-token-label and --pkcs11-pin-file need --key-store pkcs11");
+      }
       require(webhookCaFile == null || java.nio.file.Files.isReadable(webhookCaFile), "--webhook-ca-file " + webhookCaFile + " is not a readable file");
       require(adminTokenText == null || AdminTokenRule.problem(adminTokenText) == null,
           "the admin token (GATEHOUSE_ADMIN_TOKEN or --admin-token-file): " + (adminTokenText == null ? "" : AdminTokenRule.problem(adminTokenText)));

@@ -80,7 +80,8 @@ final class AdminKeyEndpoints {
         .put("created_at", k.createdAt().toString())
         .put("published_at", k.publishedAt() == null ? null : k.publishedAt().toString())
         .put("activate_at", k.activateAt() == null ? null : k.activateAt().toString())
-        .put("retire_at", k.retireAt() == null ? null : k.retireAt().toString());
+        .put("retire_at", k.retireAt() == null ? null : k.retireAt().toString())
+        .put("location", k.location());
   }
 
 }

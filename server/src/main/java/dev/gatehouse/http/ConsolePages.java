@@ -219,7 +219,7 @@ final class ConsolePages {
       List<SigningKeyInfo> keys = parts.rotation().list();
       for (String purpose : ConsoleEndpoints.purposes()) {
         b.append("<h2>").append(purpose.equals("app_token") ? "AppJWT keys" : purpose.equals("consumer_token") ? "ConsumerJWS keys" : esc(purpose)).append("</h2>");
-        b.append("<table><thead><tr><th scope=\"col\">Kid</th><th scope=\"col\">State</th><th scope=\"col\">Algorithm</th><th scope=\"col\">Created</th>")
+        b.append("<table><thead><tr><th scope=\"col\">Kid</th><th scope=\"col\">State</th><th scope=\"col\">Algorithm</th><th scope=\"col\">Kept in</th><th scope=\"col\">Created</th>")
             .append("<th scope=\"col\">Signs from</th><th scope=\"col\">Retires</th>").append(s.mayWrite() ? "<th scope=\"col\">Retire</th>" : "")
             .append("</tr></thead><tbody>");
         for (SigningKeyInfo k : keys) {
@@ -227,7 +227,7 @@ final class ConsolePages {
             continue;
           }
           b.append("<tr><td><code>").append(esc(k.kid())).append("</code></td><td>").append(k.state().name().toLowerCase(Locale.ROOT)).append("</td><td>")
-              .append(esc(k.algorithm())).append("</td><td>").append(time(k.createdAt())).append("</td><td>").append(time(k.activateAt()))
+              .append(esc(k.algorithm())).append("</td><td>").append(esc(k.location())).append("</td><td>").append(time(k.createdAt())).append("</td><td>").append(time(k.activateAt()))
               .append("</td><td>").append(time(k.retireAt())).append("</td>");
           if (s.mayWrite()) {
             b.append("<td>");

@@ -14,6 +14,9 @@ import java.util.function.BooleanSupplier;
  *       "store_status":"down"} and {@code "admin":"unavailable"} then. Once the node has gone
  *       longer than {@code --max-staleness} without reading the store it is not ready (503, {@code
  *       "view":"stale"}): it refuses tokens then, so a load balancer should take it out.
+ *   <li>Not ready either while the signing keys' PKCS#11 token cannot sign ({@code
+ *       "signing_status":"down"}): token requests get 503 then; it is ready again once the token
+ *       signs (checked every 2 s).
  *   <li>{@code /health/ready/admin}: 503 while the store is unreachable (admin changes would fail).
  * </ul>
  *
@@ -25,9 +28,14 @@ final class HealthEndpoints {
   private final String store;
   private final BooleanSupplier storeUp;
   private final BooleanSupplier fresh;
+  private final BooleanSupplier signing;
+  private final String keyStore;
 
   /** @param store the kind of store only ("h2" or "postgresql"): this is unauthenticated */
-  HealthEndpoints(BooleanSupplier ready, String signingProvider, String store, BooleanSupplier storeUp, BooleanSupplier fresh) {
+  HealthEndpoints(BooleanSupplier ready, String signingProvider, String store, BooleanSupplier storeUp, BooleanSupplier fresh,
+      BooleanSupplier signing, String keyStore) {
+    this.signing = signing;
+    this.keyStore = keyStore;
     this.ready = ready;
     this.signingProvider = signingProvider;
     this.store = store;
@@ -42,7 +50,8 @@ final class HealthEndpoints {
 
   void ready(RoutingContext ctx) {
     boolean current = fresh.getAsBoolean();
-    boolean ok = ready.getAsBoolean() && current;
+    boolean signs = signing.getAsBoolean();
+    boolean ok = ready.getAsBoolean() && current && signs;
     ctx.response().putHeader("Cache-Control", "no-store");
     boolean up = storeUp.getAsBoolean();
     Responses.json(ctx, ok ? 200 : 503, new JsonObject()
@@ -51,7 +60,9 @@ final class HealthEndpoints {
         .put("store_status", up ? "up" : "down")
         .put("view", current ? "current" : "stale")
         .put("admin", ok && up ? "available" : "unavailable")
-        .put("signing_provider", signingProvider));
+        .put("signing_provider", signingProvider)
+        .put("key_store", keyStore)
+        .put("signing_status", signs ? "up" : "down"));
   }
 
   void readyAdmin(RoutingContext ctx) {

@@ -101,7 +101,8 @@ public final class HttpApi {
     if (side.servesPublic()) {
       publicRoutes(vertx, p, r, body, sources);
     }
-    HealthEndpoints health = new HealthEndpoints(p.ready(), p.signingProvider(), p.store(), p.sync()::storeUp, p.standing()::isFresh);
+    HealthEndpoints health = new HealthEndpoints(p.ready(), p.signingProvider(), p.store(), p.sync()::storeUp, p.standing()::isFresh,
+        p.rotation()::canSign, p.rotation().keyLocation().startsWith("pkcs11:") ? "pkcs11" : "software");
     r.get("/health/live").handler(health::live);
     r.get("/health/ready").handler(health::ready);
     r.get("/health/ready/admin").handler(health::readyAdmin);

@@ -58,6 +58,16 @@ public final class KeyRotation {
     this.onChange = onChange;
   }
 
+  /** Whether new keys' custodian can sign now (false while a PKCS#11 token is away or logged out). */
+  public boolean canSign() {
+    return vault.available();
+  }
+
+  /** Where new keys are made: {@code software} or {@code pkcs11:LABEL}. */
+  public String keyLocation() {
+    return vault.location();
+  }
+
   /** Every key, as may be shown: no key material. */
   public List<SigningKeyInfo> list() {
     return stored().stream().map(SigningKeyInfo::of).toList();

@@ -1,80 +1,82 @@
 package dev.gatehouse.keys;
 
 import java.security.PrivateKey;
-import java.security.Provider;
 import java.security.Signature;
 import java.util.Locale;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A private key inside a PKCS#11 token (an HSM; SoftHSM2 in tests), signing through the JDK's
- * SunPKCS11 provider. The key never leaves the token: {@code key} is only a handle. At most {@code
- * sessions} signatures run at once, since a token slows down past its hardware's parallelism
- * (measured with SoftHSM2 on 2 cores by {@code bench/hsm/run}: 1 session 865/s, 2 sessions 1,431/s,
- * 4 1,453/s, 8 1,222/s); a caller waits at most a second for its turn.
+ * One key inside a PKCS#11 token ({@link Pkcs11Keys}), signing through the JDK's SunPKCS11. The key
+ * never leaves the token: the signer holds its kid and asks the token for the current object
+ * handle, which changes when the token was away and {@link Pkcs11Keys#check()} found the key anew.
+ *
+ * <p>At most {@code --pkcs11-sessions} signatures run at once per token, since a token slows down
+ * past its hardware's parallelism (measured with SoftHSM2 on 2 cores by {@code bench/hsm/run}: 1
+ * session 865/s, 2 sessions 1,431/s, 4 1,453/s, 8 1,222/s); a caller waits at most 250 ms for its
+ * turn.
  *
  * <p>Failures are sorted for the caller: a token that is away, logged out, or whose session broke
  * ({@code CKR_DEVICE_*}, {@code CKR_TOKEN_NOT_PRESENT}, {@code CKR_SESSION_*}, {@code
  * CKR_USER_NOT_LOGGED_IN}, an object or key handle that reads as invalid, which is what a private
- * key of a logged-out token looks like, or every session busy) is transient: 503, never a 500;
- * anything else (a mechanism or key type the token refuses) is permanent. Never a silent fall back
- * to software keys.
+ * key of a logged-out or returned token looks like, or every session busy) is transient: 503, never
+ * a 500, and the token reports not ready until it signs again; anything else (a mechanism or key
+ * type the token refuses) is permanent. Never a silent fall back to software keys.
  *
- * <p>Thread-safe. Status: the signer and its failure rules; generating keys in the token, storing
- * their references and the {@code --key-store pkcs11} wiring are the next steps of issue 17.
+ * <p>Thread-safe: each thread keeps a {@code Signature} initialised with the current handle.
  */
 final class Pkcs11Signer implements Signer {
   private static final String[] TRANSIENT = {"CKR_DEVICE_", "CKR_TOKEN_NOT_PRESENT", "CKR_TOKEN_NOT_RECOGNIZED", "CKR_SESSION_",
       "CKR_USER_NOT_LOGGED_IN", "CKR_CRYPTOKI_NOT_INITIALIZED", "CKR_FUNCTION_FAILED", "CKR_GENERAL_ERROR",
-      // a private key of a logged-out token is invisible: its handle reads as invalid until the next login
       "CKR_OBJECT_HANDLE_INVALID", "CKR_KEY_HANDLE_INVALID"};
 
-  private final PrivateKey key;
-  private final Provider provider;
-  private final String algorithm;
-  private final String label;
-  private final Semaphore sessions;
-  private final ThreadLocal<Signature> signatures;
+  private record Ready(PrivateKey key, Signature signature) {}
 
-  Pkcs11Signer(PrivateKey key, Provider provider, String jcaAlgorithm, String tokenLabel, int sessions) {
-    if (sessions < 1) {
-      throw new IllegalArgumentException("a PKCS#11 signer needs at least one session, got " + sessions);
-    }
-    this.key = key;
-    this.provider = provider;
+  private final Pkcs11Keys token;
+  private final String kid;
+  private final String algorithm;
+  private final ThreadLocal<Ready> ready = new ThreadLocal<>();
+
+  Pkcs11Signer(Pkcs11Keys token, String kid, String jcaAlgorithm) {
+    this.token = token;
+    this.kid = kid;
     this.algorithm = jcaAlgorithm;
-    this.label = tokenLabel;
-    this.sessions = new Semaphore(sessions, true);
-    this.signatures = ThreadLocal.withInitial(() -> null);
   }
 
   @Override
   public byte[] sign(byte[] input) throws SignerException {
+    PrivateKey key = token.handle(kid);
+    if (key == null) {
+      throw new SignerException("token " + token.label() + " has no object for key " + kid + " right now", true, null);
+    }
     boolean turn;
     try {
-      turn = sessions.tryAcquire(1, TimeUnit.SECONDS);
+      turn = token.sessions.tryAcquire(250, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new SignerException("interrupted while waiting for a session of token " + label, true, e);
+      throw new SignerException("interrupted while waiting for a session of token " + token.label(), true, e);
     }
     if (!turn) {
-      throw new SignerException("every session of token " + label + " is busy", true, null);
+      throw new SignerException("every session of token " + token.label() + " is busy", true, null);
     }
     try {
-      Signature s = signatures.get();
-      if (s == null) {
-        s = Signature.getInstance(algorithm, provider);
+      Ready r = ready.get();
+      if (r == null || r.key() != key) {
+        Signature s = Signature.getInstance(algorithm, token.provider());
         s.initSign(key);
-        signatures.set(s);
+        r = new Ready(key, s);
+        ready.set(r);
       }
-      s.update(input);
-      return s.sign();
+      r.signature().update(input);
+      return r.signature().sign();
     } catch (java.security.GeneralSecurityException | java.security.ProviderException e) {
-      signatures.remove(); // its session may be gone with the failure
-      throw new SignerException("token " + label + ": " + describe(e), isTransient(e), e);
+      ready.remove(); // its session may be gone with the failure
+      boolean passing = isTransient(e);
+      if (passing) {
+        token.failed(e);
+      }
+      throw new SignerException("token " + token.label() + ": " + Pkcs11Keys.describe(e), passing, e);
     } finally {
-      sessions.release();
+      token.sessions.release();
     }
   }
 
@@ -91,21 +93,13 @@ final class Pkcs11Signer implements Signer {
     return false;
   }
 
-  private static String describe(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null) {
-      root = root.getCause();
-    }
-    return root.getClass().getSimpleName() + ": " + root.getMessage();
-  }
-
   @Override
   public String location() {
-    return "pkcs11:" + label;
+    return token.location();
   }
 
   @Override
   public String toString() {
-    return "Pkcs11Signer[" + label + ", " + algorithm + "]";
+    return "Pkcs11Signer[" + token.label() + " " + kid + ", " + algorithm + "]";
   }
 }

@@ -123,6 +123,37 @@ public final class SelfSignedCertificate {
     return seq(tbs, sha256WithRsa, tlv(0x03, bits));
   }
 
+  /**
+   * A minimal self-signed X.509 v1 certificate (subject and issuer CN = {@code name}, 20 years) for a
+   * key pair whose private half may live in a token: signed through {@code provider} with SHA-256
+   * (RSA or ECDSA). A PKCS#11 token keeps it beside the private key so that the key can be found
+   * again by name; nobody trusts it for anything.
+   */
+  static byte[] keyHolderCertificate(java.security.PublicKey pub, java.security.PrivateKey priv, java.security.Provider provider,
+      String name, Instant now) throws GeneralSecurityException, IOException {
+    boolean ec = pub.getAlgorithm().equals("EC");
+    byte[] algorithm = ec ? seq(oid("1.2.840.10045.4.3.2")) : seq(oid("1.2.840.113549.1.1.11"), new byte[] {0x05, 0x00});
+    byte[] subject = seq(set(seq(oid("2.5.4.3"), tlv(0x0C, name.getBytes(StandardCharsets.UTF_8)))));
+    byte[] validity = seq(time(now.minus(Duration.ofHours(1))), time(now.plus(Duration.ofDays(20 * 365))));
+    byte[] serial = tlv(0x02, new BigInteger(64, new SecureRandom()).setBit(62).toByteArray());
+    byte[] tbs = seq(serial, algorithm, subject, validity, subject, pub.getEncoded());
+    Signature s = Signature.getInstance(ec ? "SHA256withECDSA" : "SHA256withRSA", provider);
+    s.initSign(priv);
+    s.update(tbs);
+    byte[] sig = s.sign();
+    byte[] bits = new byte[sig.length + 1];
+    System.arraycopy(sig, 0, bits, 1, sig.length);
+    return seq(tbs, algorithm, tlv(0x03, bits));
+  }
+
+  /** UTCTime through 2049, GeneralizedTime from 2050 (RFC 5280 §4.1.2.5). */
+  private static byte[] time(Instant t) {
+    java.time.ZonedDateTime z = t.atZone(ZoneOffset.UTC);
+    return z.getYear() < 2050
+        ? tlv(0x17, UTC_TIME.format(t).getBytes(StandardCharsets.US_ASCII))
+        : tlv(0x18, DateTimeFormatter.ofPattern("yyyyMMddHHmmss'Z'").withZone(ZoneOffset.UTC).format(t).getBytes(StandardCharsets.US_ASCII));
+  }
+
   private static boolean isIp(String host) {
     return IPV4.matcher(host).matches() || host.contains(":");
   }

@@ -7,7 +7,7 @@ import dev.gatehouse.keys.StoredSigningKey;
 import java.time.Instant;
 import java.util.List;
 
-/** Signing keys in the {@code signing_keys} table, private halves sealed. Thread-safe. */
+/** Signing keys in the {@code signing_keys} table: public halves, states, dates, custody; software private halves sealed. Thread-safe. */
 public final class JdbcSigningKeyRepository implements SigningKeyRepository {
   private final Database db;
   private final Jdbc jdbc;
@@ -20,7 +20,7 @@ public final class JdbcSigningKeyRepository implements SigningKeyRepository {
   @Override
   public List<StoredSigningKey> findAll() {
     return jdbc.query(
-        "SELECT kid, purpose, state, alg, public_jwk, private_key_sealed, created_at, published_at, activate_at, retire_at"
+        "SELECT kid, purpose, state, alg, public_jwk, private_key_sealed, created_at, published_at, activate_at, retire_at, custody"
             + " FROM signing_keys ORDER BY created_at, kid",
         ps -> {},
         rs -> new StoredSigningKey(
@@ -33,14 +33,15 @@ public final class JdbcSigningKeyRepository implements SigningKeyRepository {
             Instant.ofEpochMilli(rs.getLong(7)),
             Jdbc.instant(rs, 8),
             Jdbc.instant(rs, 9),
-            Jdbc.instant(rs, 10)));
+            Jdbc.instant(rs, 10),
+            rs.getString(11)));
   }
 
   @Override
   public boolean insert(StoredSigningKey k) {
     return jdbc.update(
-            "INSERT INTO signing_keys (kid, purpose, state, alg, public_jwk, private_key_sealed, created_at, published_at, activate_at, retire_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO signing_keys (kid, purpose, state, alg, public_jwk, private_key_sealed, created_at, published_at, activate_at, retire_at,"
+                + " custody) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             ps -> {
               ps.setString(1, k.kid());
               ps.setString(2, k.purpose().name());
@@ -52,6 +53,7 @@ public final class JdbcSigningKeyRepository implements SigningKeyRepository {
               Jdbc.setInstant(ps, 8, k.publishedAt());
               Jdbc.setInstant(ps, 9, k.activateAt());
               Jdbc.setInstant(ps, 10, k.retireAt());
+              ps.setString(11, k.custody());
             })
         == 1;
   }

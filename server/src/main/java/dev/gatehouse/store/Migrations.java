@@ -35,7 +35,8 @@ final class Migrations {
       "V7__app_tokens_not_before.sql",
       "V8__operator_tokens.sql",
       "V9__shared_auth_failures.sql",
-      "V10__sandbox.sql");
+      "V10__sandbox.sql",
+      "V11__key_custody.sql");
   private static final String LOCK = "schema-migrations";
 
   private Migrations() {}
