@@ -52,7 +52,7 @@ public final class TestServer implements AutoCloseable {
 
   public final Path dataDir;
   public final MutableClock clock;
-  private final Consumer<ServerConfig.Builder> tweaks;
+  private Consumer<ServerConfig.Builder> tweaks;
   private Gatehouse server;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -87,6 +87,13 @@ public final class TestServer implements AutoCloseable {
   /** Stops the server and starts a new one on the same data folder (new port). */
   public void restart() {
     server.close();
+    boot();
+  }
+
+  /** Stops the server and starts one with other settings on the same data folder. */
+  public void restartWith(Consumer<ServerConfig.Builder> newTweaks) {
+    server.close();
+    tweaks = newTweaks;
     boot();
   }
 

@@ -43,6 +43,8 @@ public final class KeyVault {
   private final int bits;
   private final KeyAlgorithm algorithm;
   private final Clock clock;
+  /** Active keys kept elsewhere than new keys are made, already told about in the log. */
+  private final Set<String> toldElsewhere = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** New keys are software keys sealed under {@code masterKey}. */
   public KeyVault(SigningKeyRepository repository, MasterKey masterKey, CryptoProvider crypto, KeyAlgorithm algorithm, int bits, Clock clock) {
@@ -106,19 +108,19 @@ public final class KeyVault {
       live.add(k.kid());
     }
     custodian.retain(live);
-    for (SigningKey k : app) {
-      if (k.state() == KeyState.ACTIVE && !k.signerLocation().equals(custodian.location())) {
-        LOG.info("the active AppJWT key {} is a {} key; new keys are made in {}: rotate the ring to move signing there",
-            k.kid(), k.signerLocation(), custodian.location());
-      }
-    }
-    for (SigningKey k : consumer) {
-      if (k.state() == KeyState.ACTIVE && !k.signerLocation().equals(custodian.location())) {
-        LOG.info("the active ConsumerJWS key {} is a {} key; new keys are made in {}: rotate the ring to move signing there",
-            k.kid(), k.signerLocation(), custodian.location());
+    for (SigningKey k : concat(app, consumer)) {
+      if (k.state() == KeyState.ACTIVE && !k.signerLocation().equals(custodian.location()) && toldElsewhere.add(k.kid())) {
+        LOG.info("the active {} key {} is a {} key; new keys are made in {}: rotate the ring to move signing there",
+            k.purpose() == KeyPurpose.APP_TOKEN ? "AppJWT" : "ConsumerJWS", k.kid(), k.signerLocation(), custodian.location());
       }
     }
     return new KeyRings(new KeyRing(KeyPurpose.APP_TOKEN, app), new KeyRing(KeyPurpose.CONSUMER_TOKEN, consumer));
+  }
+
+  private static List<SigningKey> concat(List<SigningKey> a, List<SigningKey> b) {
+    List<SigningKey> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 
   /** A key pair made ahead of time, held opaque: its private half never leaves this package. */

@@ -10,7 +10,7 @@ public interface SigningKeyRepository {
   /** @return false if a key with this kid already exists (nothing is written then) */
   boolean insert(StoredSigningKey key);
 
-  /** Sets a key's state and its retirement time (null for none). */
+  /** Sets a key's state and its retirement time (null for none); a key set RETIRED loses its sealed private half. */
   void updateState(String kid, KeyState state, Instant retireAt);
 
   /**

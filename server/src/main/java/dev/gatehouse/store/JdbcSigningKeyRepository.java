@@ -60,7 +60,10 @@ public final class JdbcSigningKeyRepository implements SigningKeyRepository {
 
   @Override
   public void updateState(String kid, KeyState state, Instant retireAt) {
-    jdbc.update("UPDATE signing_keys SET state = ?, retire_at = ? WHERE kid = ?", ps -> {
+    // a retired key never signs again: its sealed private half is wiped with the retirement
+    jdbc.update(state == KeyState.RETIRED
+        ? "UPDATE signing_keys SET state = ?, retire_at = ?, private_key_sealed = NULL WHERE kid = ?"
+        : "UPDATE signing_keys SET state = ?, retire_at = ? WHERE kid = ?", ps -> {
       ps.setString(1, state.name());
       Jdbc.setInstant(ps, 2, retireAt);
       ps.setString(3, kid);

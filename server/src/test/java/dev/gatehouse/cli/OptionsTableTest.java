@@ -34,7 +34,7 @@ class OptionsTableTest {
         env = "`" + m.group(1) + "`";
         dflt = m.group(2) == null || m.group(2).isEmpty() ? "" : "`" + m.group(2) + "`";
       }
-      String what = String.join(" ", o.description()).replaceAll("\\s*Default: .*$", "").replaceAll(" ?\\(GATEHOUSE_[A-Z_]+(, comma separated)?\\)", "")
+      String what = String.join(" ", o.description()).replaceAll("\\s*Default: .*$", "").replaceAll(" ?\\(GATEHOUSE_[A-Z0-9_]+(, comma separated)?\\)", "")
           .replace("|", "\\|").strip();
       b.append("| `").append(o.names()[o.names().length - 1]).append("` | ").append(env).append(" | ").append(dflt).append(" | ").append(what).append(" |\n");
     }
