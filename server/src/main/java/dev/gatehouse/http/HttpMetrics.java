@@ -60,7 +60,19 @@ final class HttpMetrics {
       return "";
     }
     String p = path.length() > 200 ? path.substring(0, 200) + "..." : path;
-    return p.replaceAll("[^\\x21-\\x7E]", "?");
+    for (int i = 0; i < p.length(); i++) {
+      char c = p.charAt(i);
+      if (c < 0x21 || c > 0x7E) { // rare: only then copy, replacing every such character
+        char[] out = p.toCharArray();
+        for (int j = i; j < out.length; j++) {
+          if (out[j] < 0x21 || out[j] > 0x7E) {
+            out[j] = '?';
+          }
+        }
+        return new String(out);
+      }
+    }
+    return p;
   }
 
   /**
