@@ -85,8 +85,15 @@ class SandboxCrashTest {
       receiver.clear();
       receiver.answer(200);
       try (ServeProcess s = ServeProcess.start(data, List.of("-Xmx256m"), Map.of(), args)) {
-        List<WebhookReceiver.Received> got = receiver.await(acknowledged.size(), n -> acknowledged.contains(n.change().getJsonObject("event").getString("message")),
-            Duration.ofSeconds(60));
+        List<WebhookReceiver.Received> got;
+        try {
+          got = receiver.await(acknowledged.size(), n -> acknowledged.contains(n.change().getJsonObject("event").getString("message")),
+              Duration.ofSeconds(60));
+        } catch (AssertionError e) { // what the restarted server said, to tell why
+          String out = s.output();
+          throw new AssertionError(e.getMessage() + "\nthe restarted server's output (last 4,000 characters):\n"
+              + out.substring(Math.max(0, out.length() - 4000)), e);
+        }
         assertThat(got).allMatch(WebhookReceiver.Received::signatureValid);
         Set<String> delivered = got.stream().map(n -> n.change().getJsonObject("event").getString("message")).collect(Collectors.toSet());
         assertThat(delivered).containsAll(acknowledged);
