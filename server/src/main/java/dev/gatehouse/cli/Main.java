@@ -14,11 +14,27 @@ import picocli.CommandLine.Command;
         "4:unauthorized or forbidden (401, 403)", "5:not found (404)", "6:conflict (409)", "7:server error (5xx)"},
     subcommands = {ServeCommand.class, AccountCommand.class, AppCommand.class, KeysCommand.class, LockoutsCommand.class, TokensCommand.class, SandboxCommand.class, ConsumersCommand.class, AuditCommand.class, WarmupCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
+  /** The thread setting up logging's defaults; {@link #awaitLogging()} before changing them. */
+  private static volatile Thread LOGGING;
+
+  /** Waits until logging has its defaults, so that settings made after it are not overwritten by them. */
+  static void awaitLogging() {
+    Thread t = LOGGING;
+    if (t != null) {
+      try {
+        t.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   public static void main(String[] args) {
     // Setting up logging costs a few hundred ms of class loading; do it while picocli parses.
     Thread logging = new Thread(() -> org.slf4j.LoggerFactory.getILoggerFactory(), "gatehouse-log-init");
     logging.setDaemon(true);
     logging.start();
+    LOGGING = logging;
     int code = commandLine().execute(args);
     if (code != 0 || !ServeCommand.RUNNING.get()) {
       System.exit(code);

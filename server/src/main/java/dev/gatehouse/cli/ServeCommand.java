@@ -215,6 +215,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Main.awaitLogging(); // the defaults first, then --log-format and --log-level over them
     dev.gatehouse.config.LogSetup.apply(logFormat, logLevel);
     if (otlpEndpoint != null && !otlpEndpoint.isBlank()) {
       dev.gatehouse.tracing.Tracing.start(otlpEndpoint.trim(), Gatehouse.VERSION);
