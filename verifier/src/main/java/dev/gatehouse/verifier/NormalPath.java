@@ -7,8 +7,6 @@ package dev.gatehouse.verifier;
 final class NormalPath {
   private NormalPath() {}
 
-  private static final java.util.regex.Pattern ACCOUNT_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
-
   /**
    * The account id of a Connector API path such as {@code /api/account/5313846/messaging/consumer/conversation}
    * (query string ignored), or null when the path has none or is not in normal form.
@@ -32,7 +30,7 @@ final class NormalPath {
     int start = "/api/account/".length();
     int end = p.indexOf('/', start);
     String id = end < 0 ? p.substring(start) : p.substring(start, end);
-    return ACCOUNT_ID.matcher(id).matches() ? id : null;
+    return AccountIdSyntax.isValid(id) ? id : null;
   }
 
   private static boolean isNormalPath(String p) {
