@@ -12,7 +12,6 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
-import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
@@ -41,20 +40,6 @@ public final class SigningKey {
   private final String signingPrefix;
   private final Signer signer;
   private final JWSVerifier verifier;
-
-  /** A key whose private half is in memory (software), signing through {@code provider}. */
-  SigningKey(
-      String kid,
-      KeyPurpose purpose,
-      KeyState state,
-      Instant createdAt,
-      PublicKey publicKey,
-      PrivateKey privateKey,
-      java.security.Provider provider,
-      Instant publishedAt) {
-    this(kid, purpose, state, createdAt, publicKey, provider, publishedAt,
-        new SoftwareSigner(privateKey, provider, (publicKey instanceof ECPublicKey ? KeyAlgorithm.ES256 : KeyAlgorithm.RS256).signature));
-  }
 
   /** A key whose private half lives wherever {@code signer} keeps it; {@code provider} verifies. */
   SigningKey(

@@ -23,8 +23,12 @@ class KeyRingTest {
     jdk = java.security.Signature.getInstance("SHA256withRSA").getProvider();
   }
 
+  static Signer software(KeyPair p) {
+    return new SoftwareSigner(p.getPrivate(), jdk, "SHA256withRSA");
+  }
+
   static SigningKey key(String kid, KeyPurpose p, KeyState s) {
-    return new SigningKey(kid, p, s, Instant.EPOCH, (RSAPublicKey) pair.getPublic(), pair.getPrivate(), jdk, Instant.EPOCH);
+    return new SigningKey(kid, p, s, Instant.EPOCH, (RSAPublicKey) pair.getPublic(), jdk, Instant.EPOCH, software(pair));
   }
 
   @Test
@@ -37,7 +41,7 @@ class KeyRingTest {
         .hasMessageContaining("duplicate kid a");
     assertThatThrownBy(() -> new KeyRing(KeyPurpose.APP_TOKEN, List.of(key("a", KeyPurpose.CONSUMER_TOKEN, KeyState.ACTIVE))))
         .hasMessageContaining("is for CONSUMER_TOKEN");
-    SigningKey unpublished = new SigningKey("u", KeyPurpose.APP_TOKEN, KeyState.ACTIVE, Instant.EPOCH, (RSAPublicKey) pair.getPublic(), pair.getPrivate(), jdk, null);
+    SigningKey unpublished = new SigningKey("u", KeyPurpose.APP_TOKEN, KeyState.ACTIVE, Instant.EPOCH, (RSAPublicKey) pair.getPublic(), jdk, null, software(pair));
     assertThatThrownBy(() -> new KeyRing(KeyPurpose.APP_TOKEN, List.of(unpublished))).hasMessageContaining("never published");
   }
 
@@ -57,7 +61,7 @@ class KeyRingTest {
     KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
     g.initialize(1024);
     KeyPair small = g.generateKeyPair();
-    assertThatThrownBy(() -> new SigningKey("s", KeyPurpose.APP_TOKEN, KeyState.ACTIVE, Instant.EPOCH, (RSAPublicKey) small.getPublic(), small.getPrivate(), jdk, Instant.EPOCH))
+    assertThatThrownBy(() -> new SigningKey("s", KeyPurpose.APP_TOKEN, KeyState.ACTIVE, Instant.EPOCH, (RSAPublicKey) small.getPublic(), jdk, Instant.EPOCH, software(small)))
         .hasMessageContaining("1024 bits");
   }
 
