@@ -116,11 +116,7 @@ public final class SelfSignedCertificate {
         extensions);
     Signature s = Signature.getInstance("SHA256withRSA");
     s.initSign(pair.getPrivate());
-    s.update(tbs);
-    byte[] sig = s.sign();
-    byte[] bits = new byte[sig.length + 1];
-    System.arraycopy(sig, 0, bits, 1, sig.length);
-    return seq(tbs, sha256WithRsa, tlv(0x03, bits));
+    return signed(tbs, sha256WithRsa, s);
   }
 
   /**
@@ -139,9 +135,14 @@ public final class SelfSignedCertificate {
     byte[] tbs = seq(serial, algorithm, subject, validity, subject, pub.getEncoded());
     Signature s = Signature.getInstance(ec ? "SHA256withECDSA" : "SHA256withRSA", provider);
     s.initSign(priv);
-    s.update(tbs);
-    byte[] sig = s.sign();
-    byte[] bits = new byte[sig.length + 1];
+    return signed(tbs, algorithm, s);
+  }
+
+  /** The certificate: the to-be-signed part, its algorithm, and the signature as a BIT STRING (RFC 5280 §4.1.1). */
+  private static byte[] signed(byte[] tbs, byte[] algorithm, Signature initialised) throws GeneralSecurityException, IOException {
+    initialised.update(tbs);
+    byte[] sig = initialised.sign();
+    byte[] bits = new byte[sig.length + 1]; // no unused bits
     System.arraycopy(sig, 0, bits, 1, sig.length);
     return seq(tbs, algorithm, tlv(0x03, bits));
   }
