@@ -98,8 +98,22 @@ class RevocableAppJwtTest {
           Thread.sleep(50);
         }
         assertThat(idp(b, before, "7300")).isEqualTo(401);
-        assertThat(idp(b, b.appJwt(app), "7300")).isEqualTo(201);
+        // the disable reached B first; the enable follows it (changes propagate in order, but not at
+        // once): B issues a new AppJWT once it has it, and that token is accepted
+        long enabled = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        java.net.http.HttpResponse<String> fresh = appToken(b, app);
+        while (fresh.statusCode() != 200 && System.nanoTime() < enabled) {
+          Thread.sleep(50);
+          fresh = appToken(b, app);
+        }
+        assertThat(fresh.statusCode()).as(fresh.body()).isEqualTo(200);
+        assertThat(idp(b, new io.vertx.core.json.JsonObject(fresh.body()).getString("access_token"), "7300")).isEqualTo(201);
       }
     }
+  }
+
+  private static java.net.http.HttpResponse<String> appToken(TestServer s, AppCredentials app) {
+    return s.post("/sentinel/api/account/" + app.accountId() + "/app/token?v=1.0", "application/x-www-form-urlencoded",
+        "grant_type=client_credentials&client_id=" + app.clientId() + "&client_secret=" + app.clientSecret(), java.util.Map.of());
   }
 }
