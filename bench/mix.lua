@@ -1,7 +1,8 @@
 -- mix: a connector's traffic, for the soak and the multi-node run. Of every ten requests one asks
 -- Sentinel for an AppJWT, four ask the IDP for a ConsumerJWS for a consumer never seen before and
--- five for one of 1,000 known consumers. GH_DELAY_MS (default 0) paces each connection: wrk waits
--- that long after each response before the next request, which holds the load below the peak.
+-- five for one of 1,000 known consumers. GH_DELAY_MS (default 0, may have a fraction) paces each
+-- connection: wrk waits that long after each response before the next request, which holds the load
+-- below the peak (wrk counts whole milliseconds, so a fraction is the share of pauses one longer).
 local account = os.getenv("GH_ACCOUNT")
 local consumer_path = "/api/account/" .. account .. "/consumer?v=1.0"
 local consumer_headers = { ["Content-Type"] = "application/json", ["Authorization"] = os.getenv("GH_APP_JWT") }
@@ -31,7 +32,12 @@ function request()
 end
 
 if pause > 0 then
+  local whole = math.floor(pause)
+  local frac = pause - whole
   function delay()
-    return pause
+    if math.random() < frac then
+      return whole + 1
+    end
+    return whole
   end
 end
