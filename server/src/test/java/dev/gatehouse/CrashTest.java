@@ -26,7 +26,9 @@ import org.junit.jupiter.api.Test;
  * A 2xx means durable: a real {@code serve} process takes a stream of admin writes (accounts, apps,
  * secret rotations, key rotations and retirements), is killed with SIGKILL at a random moment, and
  * after a restart every write it acknowledged is there, with the same meaning. Several rounds on
- * one data folder, so each restart also recovers from the previous crash.
+ * one data folder, so each restart also recovers from the previous crash. Meanwhile new consumers
+ * keep the registry's writer and the H2 file's housekeeping (which rewrites and moves chunks) busy:
+ * every consumer record seen stored before a kill is still stored after it.
  */
 class CrashTest {
   private static final int ROUNDS = 4;
@@ -38,6 +40,9 @@ class CrashTest {
   private final Map<String, String> latestSecret = new ConcurrentHashMap<>();
   private final Map<String, String> keyModulus = new ConcurrentHashMap<>();
   private final Set<String> retired = ConcurrentHashMap.newKeySet();
+  /** account/ext_consumer_id of consumer records the admin API showed as stored. */
+  private final Set<String> consumersStored = ConcurrentHashMap.newKeySet();
+  private double compactions;
 
   @Test
   void everyAcknowledgedAdminWrite_survivesSigkill_andKidsStayUniqueAndRetiredKeysStayRetired() throws Exception {
@@ -58,7 +63,12 @@ class CrashTest {
         Thread keys = new Thread(() -> rotateKeys(s, stop), "keys");
         keys.start();
         writers.add(keys);
+        int r = round;
+        Thread consumers = new Thread(() -> consumers(s, r, stop), "consumers");
+        consumers.start();
+        writers.add(consumers);
         Thread.sleep(1500 + ThreadLocalRandom.current().nextInt(2500));
+        compactions += compactionsSoFar(s);
         s.kill9();
         stop.set(true);
         for (Thread t : writers) {
@@ -68,6 +78,10 @@ class CrashTest {
     }
     assertThat(appAccount).as("apps acknowledged over all rounds").hasSizeGreaterThan(20);
     assertThat(retired).as("keys retired over all rounds").isNotEmpty();
+    System.out.println("CrashTest: " + consumersStored.size() + " consumer records checked after kills, "
+        + (long) compactions + " H2 housekeeping passes before the kills");
+    assertThat(consumersStored).as("consumer records seen stored over all rounds").hasSizeGreaterThan(20);
+    assertThat(compactions).as("H2 housekeeping passes that did work, over the rounds before the kills").isPositive();
     try (ServeProcess s = ServeProcess.start(data, List.of("-Xmx256m"), Map.of())) {
       checkEverything(s);
     }
@@ -132,6 +146,57 @@ class CrashTest {
     }
   }
 
+  /** New consumers, one after another; now and then one issued a while ago is looked up and, once stored, noted. */
+  private void consumers(ServeProcess s, int round, AtomicBoolean stop) {
+    try {
+      String account = "crashc" + round;
+      if (s.admin(http, "POST", "/admin/v1/accounts", new JsonObject().put("id", account).encode()).statusCode() != 201) {
+        return;
+      }
+      JsonObject app = new JsonObject(s.admin(http, "POST", "/admin/v1/accounts/" + account + "/apps", "{\"name\":\"consumers\"}").body());
+      HttpResponse<String> t = http.send(HttpRequest.newBuilder(URI.create(s.base() + "/sentinel/api/account/" + account
+              + "/app/token?v=1.0&grant_type=client_credentials"))
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(HttpRequest.BodyPublishers.ofString("client_id=" + app.getString("client_id") + "&client_secret=" + app.getString("client_secret")))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      String jwt = new JsonObject(t.body()).getString("access_token");
+      List<String> issued = new ArrayList<>();
+      List<Long> issuedAt = new ArrayList<>();
+      int probed = 0;
+      for (int n = 0; !stop.get(); n++) {
+        String ext = "r" + round + "-" + n + "-" + ThreadLocalRandom.current().nextLong();
+        HttpResponse<String> c = http.send(HttpRequest.newBuilder(URI.create(s.base() + "/api/account/" + account + "/consumer?v=1.0"))
+            .header("Content-Type", "application/json").header("Authorization", jwt)
+            .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("ext_consumer_id", ext).encode())).build(),
+            HttpResponse.BodyHandlers.ofString());
+        if (c.statusCode() == 201) {
+          issued.add(ext);
+          issuedAt.add(System.nanoTime());
+        }
+        // every tenth consumer issued more than half a second ago (the writer flushes every 200 ms)
+        if (probed < issued.size() && System.nanoTime() - issuedAt.get(probed) > 500_000_000L) {
+          String probe = issued.get(probed);
+          if (s.admin(http, "GET", "/admin/v1/accounts/" + account + "/consumers?ext_consumer_id=" + probe, null).statusCode() == 200) {
+            consumersStored.add(account + "/" + probe);
+          }
+          probed += 10;
+        }
+      }
+    } catch (Exception e) {
+      // the server is gone
+    }
+  }
+
+  private double compactionsSoFar(ServeProcess s) {
+    try {
+      String metrics = http.send(HttpRequest.newBuilder(URI.create(s.base() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^gatehouse_store_compaction_seconds_count ([0-9.eE+-]+)$").matcher(metrics);
+      return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    } catch (Exception e) {
+      return 0;
+    }
+  }
+
   private String modulus(ServeProcess s, String kid) throws Exception {
     JsonArray keys = new JsonObject(http.send(HttpRequest.newBuilder(URI.create(s.base() + "/.well-known/jwks.json")).build(),
         HttpResponse.BodyHandlers.ofString()).body()).getJsonArray("keys");
@@ -174,6 +239,11 @@ class CrashTest {
     for (String kid : retired) {
       assertThat(state.get(kid)).as("retired key %s", kid).isEqualTo("retired");
       assertThat(modulus(s, kid)).as("retired key %s in the JWKS", kid).isNull();
+    }
+    for (String c : consumersStored) {
+      int slash = c.indexOf('/');
+      assertThat(s.admin(http, "GET", "/admin/v1/accounts/" + c.substring(0, slash) + "/consumers?ext_consumer_id=" + c.substring(slash + 1), null)
+          .statusCode()).as("consumer record %s, seen stored before a kill", c).isEqualTo(200);
     }
   }
 }

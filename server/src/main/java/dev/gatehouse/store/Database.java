@@ -30,6 +30,8 @@ public final class Database implements AutoCloseable {
       new java.util.concurrent.ConcurrentHashMap<>();
   private volatile io.micrometer.core.instrument.Timer queries;
   private volatile io.micrometer.core.instrument.Timer updates;
+  /** The embedded H2 file's compaction; null on PostgreSQL. */
+  private H2Housekeeping housekeeping;
 
   private Database(HikariDataSource pool, String description, String jdbcUrl, String schema) {
     this.pool = pool;
@@ -46,8 +48,13 @@ public final class Database implements AutoCloseable {
     // later, and a kill -9 in between loses what a 2xx already acknowledged; with 0 the commit
     // writes its chunk before it returns. Admin writes are rare and consumer records come in
     // batches, so the cost is one file write per commit.
-    String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("gatehouse") + ";DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=8192;WRITE_DELAY=0";
-    return open(url, null, null, "H2 " + dataDir.toAbsolutePath().resolve("gatehouse.mv.db"), 4);
+    // RETENTION_TIME and the housekeeping thread keep the file near the size of its live data:
+    // see H2Housekeeping.
+    String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("gatehouse") + ";DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=8192;WRITE_DELAY=0"
+        + ";RETENTION_TIME=" + H2Housekeeping.RETENTION_MILLIS;
+    Database db = open(url, null, null, "H2 " + dataDir.toAbsolutePath().resolve("gatehouse.mv.db"), 4);
+    db.housekeeping = H2Housekeeping.start(db.pool);
+    return db;
   }
 
   /**
@@ -265,6 +272,14 @@ public final class Database implements AutoCloseable {
         .description("Store statements").publishPercentileHistogram().register(registry);
     updates = io.micrometer.core.instrument.Timer.builder("gatehouse.store").tag("op", "update")
         .description("Store statements").publishPercentileHistogram().register(registry);
+    if (housekeeping != null) {
+      housekeeping.bindMetrics(registry);
+    }
+  }
+
+  /** The embedded H2 file's housekeeping; null on PostgreSQL (or when it could not start). */
+  H2Housekeeping housekeeping() {
+    return housekeeping;
   }
 
   void record(boolean update, long nanos) {
@@ -291,6 +306,9 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
+    if (housekeeping != null) {
+      housekeeping.close();
+    }
     pool.close();
   }
 }

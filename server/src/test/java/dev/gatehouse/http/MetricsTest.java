@@ -41,6 +41,8 @@ class MetricsTest {
       assertThat(value(s, "cache_gets_total{cache=\"verified_app_jwt\",result=\"miss\"}")).isEqualTo(1);
       assertThat(s).contains("gatehouse_signing_provider{provider=\"" + server.gatehouse().crypto().describe() + "\"} 1");
       assertThat(s).contains("gatehouse_store_seconds_count{op=\"update\"}");
+      assertThat(value(s, "gatehouse_store_file_bytes")).as("the embedded H2 file's size").isPositive();
+      assertThat(s).contains("gatehouse_store_fill_ratio{part=\"chunks\"}").contains("gatehouse_store_compaction_seconds_count");
       assertThat(s).doesNotContain(app.clientSecret()).doesNotContain(jwt);
     }
   }
