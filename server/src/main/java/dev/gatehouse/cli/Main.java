@@ -11,9 +11,16 @@ import picocli.CommandLine.Command;
     description = "Identity layer of a messaging Connector API: Sentinel AppJWT, IDP ConsumerJWS, Domain API.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:done", "1:failed otherwise", "2:usage error or a value the server refused (400)", "3:server unreachable or not trusted (TLS)",
-        "4:unauthorized or forbidden (401, 403)", "5:not found (404)", "6:conflict (409)", "7:server error (5xx)"},
-    subcommands = {ServeCommand.class, AccountCommand.class, AppCommand.class, KeysCommand.class, LockoutsCommand.class, TokensCommand.class, SandboxCommand.class, ConsumersCommand.class, AuditCommand.class, WarmupCommand.class, CommandLine.HelpCommand.class})
+        "4:unauthorized or forbidden (401, 403)", "5:not found (404)", "6:conflict (409)", "7:server error (5xx)"})
 public final class Main {
+  /**
+   * The subcommands, in the order the usage lists them. picocli models a command and all its
+   * options by reflection when it is added; for all of these that took ~150 ms of every start, so
+   * {@link #commandLine(String...)} adds only the one named first when it is one of these.
+   */
+  private static final java.util.List<Class<?>> SUBCOMMANDS = java.util.List.of(ServeCommand.class, AccountCommand.class, AppCommand.class,
+      KeysCommand.class, LockoutsCommand.class, TokensCommand.class, SandboxCommand.class, ConsumersCommand.class, AuditCommand.class,
+      WarmupCommand.class, CommandLine.HelpCommand.class);
   /** The thread setting up logging's defaults; {@link #awaitLogging()} before changing them. */
   private static volatile Thread LOGGING;
 
@@ -35,15 +42,36 @@ public final class Main {
     logging.setDaemon(true);
     logging.start();
     LOGGING = logging;
-    int code = commandLine().execute(args);
+    int code = commandLine(args).execute(args);
     if (code != 0 || !ServeCommand.RUNNING.get()) {
       System.exit(code);
     }
   }
 
-  /** The configured command line, also used by tests to run the CLI in-process. */
+  /** The configured command line with every subcommand, also used by tests to run the CLI in-process. */
   public static CommandLine commandLine() {
+    return commandLine(new String[0]);
+  }
+
+  /**
+   * The configured command line for {@code argv}: with only the subcommand {@code argv[0]} names
+   * when it names one (other than {@code help}, which needs them all), else with every subcommand.
+   * Either way each command is parsed by its own annotations.
+   */
+  static CommandLine commandLine(String... argv) {
     CommandLine cl = new CommandLine(new Main());
+    Class<?> only = null;
+    for (Class<?> c : SUBCOMMANDS) {
+      Command command = c.getAnnotation(Command.class);
+      if (argv.length > 0 && command.name().equals(argv[0]) && c != CommandLine.HelpCommand.class) {
+        only = c;
+      }
+    }
+    for (Class<?> c : SUBCOMMANDS) {
+      if (only == null || c == only) {
+        cl.addSubcommand(c);
+      }
+    }
     // "@FILE" is ours (--webhooks @hooks.json), not picocli's argument files
     cl.setExpandAtFiles(false);
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {

@@ -43,11 +43,35 @@ class CliTest {
     }
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    var cl = Main.commandLine();
+    var cl = Main.commandLine(all.toArray(String[]::new)); // as main() builds it
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     int code = cl.execute(all.toArray(String[]::new));
     return new Run(code, out.toString(), err.toString());
+  }
+
+  /** main() models only the subcommand it runs; each one reads and reports exactly as in the whole tree. */
+  @Test
+  void aCommandLineForOneSubcommand_isTheWholeTreesSubcommand() {
+    var all = Main.commandLine();
+    for (String name : all.getSubcommands().keySet()) {
+      var one = Main.commandLine(name, "--help");
+      if (name.equals("help")) {
+        assertThat(one.getSubcommands()).as("help needs every subcommand").hasSameSizeAs(all.getSubcommands());
+        continue;
+      }
+      assertThat(one.getSubcommands()).containsOnlyKeys(name);
+      assertThat(one.getSubcommands().get(name).getUsageMessage()).as(name).isEqualTo(all.getSubcommands().get(name).getUsageMessage());
+    }
+    assertThat(all.getSubcommands()).containsKeys("serve", "account", "app", "keys", "consumers", "help");
+    assertThat(Main.commandLine("serv").getSubcommands()).as("a misspelt name gets the whole tree, for suggestions")
+        .hasSameSizeAs(all.getSubcommands());
+    Run help = cli("help", "serve");
+    assertThat(help.code()).isZero();
+    assertThat(help.out()).contains("--data").contains("Usage: gatehouse serve");
+    Run typo = cli("serv");
+    assertThat(typo.code()).isEqualTo(2);
+    assertThat(typo.err()).contains("serve");
   }
 
   @Test
