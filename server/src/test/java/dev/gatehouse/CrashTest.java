@@ -154,12 +154,8 @@ class CrashTest {
         return;
       }
       JsonObject app = new JsonObject(s.admin(http, "POST", "/admin/v1/accounts/" + account + "/apps", "{\"name\":\"consumers\"}").body());
-      HttpResponse<String> t = http.send(HttpRequest.newBuilder(URI.create(s.base() + "/sentinel/api/account/" + account
-              + "/app/token?v=1.0&grant_type=client_credentials"))
-          .header("Content-Type", "application/x-www-form-urlencoded")
-          .POST(HttpRequest.BodyPublishers.ofString("client_id=" + app.getString("client_id") + "&client_secret=" + app.getString("client_secret")))
-          .build(), HttpResponse.BodyHandlers.ofString());
-      String jwt = new JsonObject(t.body()).getString("access_token");
+      String jwt = new JsonObject(appToken(s, account, app.getString("client_id"), app.getString("client_secret")).body())
+          .getString("access_token");
       List<String> issued = new ArrayList<>();
       List<Long> issuedAt = new ArrayList<>();
       int probed = 0;
@@ -185,6 +181,14 @@ class CrashTest {
     } catch (Exception e) {
       // the server is gone
     }
+  }
+
+  /** Sentinel's client-credentials grant, as a connector asks for it. */
+  private HttpResponse<String> appToken(ServeProcess s, String account, String clientId, String secret) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(s.base() + "/sentinel/api/account/" + account + "/app/token?v=1.0&grant_type=client_credentials"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("client_id=" + clientId + "&client_secret=" + secret)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private double compactionsSoFar(ServeProcess s) {
@@ -215,11 +219,7 @@ class CrashTest {
     for (Map.Entry<String, String> e : appAccount.entrySet()) {
       assertThat(s.admin(http, "GET", "/admin/v1/accounts/" + e.getValue() + "/apps/" + e.getKey(), null).statusCode())
           .as("app %s", e.getKey()).isEqualTo(200);
-      HttpResponse<String> token = http.send(HttpRequest.newBuilder(URI.create(s.base() + "/sentinel/api/account/" + e.getValue()
-              + "/app/token?v=1.0&grant_type=client_credentials"))
-          .header("Content-Type", "application/x-www-form-urlencoded")
-          .POST(HttpRequest.BodyPublishers.ofString("client_id=" + e.getKey() + "&client_secret=" + latestSecret.get(e.getKey()))).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> token = appToken(s, e.getValue(), e.getKey(), latestSecret.get(e.getKey()));
       assertThat(token.statusCode()).as("the last acknowledged secret of app %s", e.getKey()).isEqualTo(200);
     }
     JsonArray stored = new JsonObject(s.admin(http, "GET", "/admin/v1/keys", null).body()).getJsonArray("keys");

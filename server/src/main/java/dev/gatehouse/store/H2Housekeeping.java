@@ -112,10 +112,10 @@ final class H2Housekeeping implements AutoCloseable {
     }
     long start = System.nanoTime();
     FileStore<?> file = store.getFileStore();
-    boolean worked = false;
-    if (file.getChunksFillRate() < CHUNK_TARGET) {
-      worked = store.compact(CHUNK_TARGET, REWRITE_BYTES);
-    }
+    // compact() does nothing while CHUNK_TARGET% or more of the chunks' bytes are live (H2's own check)
+    boolean worked = store.compact(CHUNK_TARGET, REWRITE_BYTES);
+    // compactMoveChunks() checks the file's share in use too, but only once it holds the store's
+    // lock: checked here first, so that a pass with nothing to move takes no lock
     int fill = file.getFillRate();
     if (fill < FILE_TARGET) {
       long size = file.size();
