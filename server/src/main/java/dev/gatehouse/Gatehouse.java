@@ -228,8 +228,12 @@ public final class Gatehouse implements AutoCloseable {
       ServerVerificationKeys verificationKeys = new ServerVerificationKeys(keys);
       // one verifier for every place that checks tokens: issuer-side (IDP, introspection) with no
       // clock skew, gateway with the messaging services' 30 s
+      // Their verdict caches share --verdict-cache-mb: every new consumer's token can be presented
+      // once, so they are bounded by heap, not only by entries. The gateway (and the sandbox's
+      // SEND) takes three quarters; the issuer side, behind the IDP's own AppJWT cache, the rest.
+      long verdictBytes = (long) cfg.verdictCacheMb << 20;
       ConnectorRequestVerifier issuerSide = ConnectorRequestVerifier.builder().keys(verificationKeys).issuer(cfg.issuer).clock(cfg.clock)
-          .clockSkew(java.time.Duration.ZERO).requiredScope(null).build();
+          .clockSkew(java.time.Duration.ZERO).requiredScope(null).cacheMemory(verdictBytes / 4).build();
       ClusterSync syncNow = sync;
       AppTokenIssuer appTokens = new AppTokenIssuer(keys, cfg.issuer, cfg.appTokenLifetimeSeconds, cfg.clock);
       AppTokenVerifier appTokenVerifier = new AppTokenVerifier(issuerSide, keys, cfg.clock, cfg.appTokenCacheSize);
@@ -245,7 +249,8 @@ public final class Gatehouse implements AutoCloseable {
           apps, accounts, consumerTokens, consumers, misses, quotas);
       dev.gatehouse.admin.AdminActions adminActions = new dev.gatehouse.admin.AdminActions(accounts, apps, consumers, rotation, audit,
           sync::changed, limits, operators);
-      ConnectorRequestVerifier gatewayVerifier = ConnectorRequestVerifier.builder().keys(verificationKeys).issuer(cfg.issuer).clock(cfg.clock).build();
+      ConnectorRequestVerifier gatewayVerifier = ConnectorRequestVerifier.builder().keys(verificationKeys).issuer(cfg.issuer).clock(cfg.clock)
+          .cacheMemory(verdictBytes - verdictBytes / 4).build();
       dev.gatehouse.issuance.MessagingAccess messagingAccess = new dev.gatehouse.issuance.MessagingAccess(gatewayVerifier, standing);
       sandbox = cfg.sandbox ? sandbox(cfg, db, apps, metrics) : null;
       HttpApi.Sandbox sandboxParts = sandbox == null ? null : sandbox.parts();

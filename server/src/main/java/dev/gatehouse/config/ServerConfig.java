@@ -34,6 +34,8 @@ public final class ServerConfig {
   public final int eventLoops;
   public final long consumerTokenCacheSize;
   public final long appTokenCacheSize;
+  /** MiB of heap for the token verifiers' verdicts (the gateway's three quarters, the issuer side's one). */
+  public final int verdictCacheMb;
   public final boolean accessLog;
   public final long keyPublicationDelaySeconds;
   public final long appKeyRotationDays;
@@ -102,6 +104,7 @@ public final class ServerConfig {
     this.eventLoops = b.eventLoops;
     this.consumerTokenCacheSize = b.consumerTokenCacheSize;
     this.appTokenCacheSize = b.appTokenCacheSize;
+    this.verdictCacheMb = b.verdictCacheMb;
     this.accessLog = b.accessLog;
     this.keyPublicationDelaySeconds = b.keyPublicationDelaySeconds >= 0 ? b.keyPublicationDelaySeconds : b.jwksMaxAgeSeconds + 60;
     this.appKeyRotationDays = b.appKeyRotationDays;
@@ -154,6 +157,7 @@ public final class ServerConfig {
     private int eventLoops = Runtime.getRuntime().availableProcessors();
     private long consumerTokenCacheSize = 20_000;
     private long appTokenCacheSize = 10_000;
+    private int verdictCacheMb = 16;
     private boolean accessLog;
     private long keyPublicationDelaySeconds = -1;
     private long appKeyRotationDays = 30;
@@ -231,6 +235,7 @@ public final class ServerConfig {
     public Builder clock(Clock c) { this.clock = c; return this; }
     public Builder consumerTokenCacheSize(long n) { this.consumerTokenCacheSize = n; return this; }
     public Builder appTokenCacheSize(long n) { this.appTokenCacheSize = n; return this; }
+    public Builder verdictCacheMb(int mb) { this.verdictCacheMb = mb; return this; }
     public Builder accessLog(boolean on) { this.accessLog = on; return this; }
     /** Negative: the JWKS max-age plus 60 s. */
     public Builder keyPublicationDelaySeconds(long s) { this.keyPublicationDelaySeconds = s; return this; }
@@ -260,6 +265,7 @@ public final class ServerConfig {
           "--consumer-token-cache must be 0..10000000 entries, got " + consumerTokenCacheSize);
       require(appTokenCacheSize >= 0 && appTokenCacheSize <= 10_000_000,
           "--app-token-cache must be 0..10000000 entries, got " + appTokenCacheSize);
+      require(verdictCacheMb >= 0 && verdictCacheMb <= 65_536, "--verdict-cache-mb must be 0..65536 MiB, got " + verdictCacheMb);
       require(appKeyRotationDays >= 0 && appKeyRotationDays <= 3650, "--app-key-rotation-days must be 0..3650, got " + appKeyRotationDays);
       require(keyPublicationDelaySeconds <= 7 * 86_400, "--key-publication-delay must be at most 604800 seconds, got " + keyPublicationDelaySeconds);
       require(refreshSeconds >= 0 && refreshSeconds <= 86_400, "--refresh-interval must be 0..86400 seconds, got " + refreshSeconds);

@@ -159,6 +159,10 @@ class CliTest {
     assertThat(mysql.code()).as("a bad option value").isEqualTo(2);
     assertThat(mysql.err().strip()).isEqualTo("error: --db must be postgresql://HOST:PORT/DB?user=... (or a jdbc:postgresql: or jdbc:h2: URL); 'mysql' is not supported");
 
+    Run noCache = cli("serve", "--data=" + data, "--port=0", "--verdict-cache-mb=-1");
+    assertThat(noCache.code()).as("a bad option value").isEqualTo(2);
+    assertThat(noCache.err().strip()).isEqualTo("error: --verdict-cache-mb must be 0..65536 MiB, got -1");
+
     Run refused = cli("serve", "--data=" + data, "--port=0", "--db=postgresql://127.0.0.1:1/x?user=u&password=hunter2secret");
     assertThat(refused.code()).isEqualTo(1);
     assertThat(refused.err()).startsWith("error: cannot open the store jdbc:postgresql://127.0.0.1:1/x").contains("password=***")

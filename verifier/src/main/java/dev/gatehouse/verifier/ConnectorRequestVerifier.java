@@ -46,7 +46,7 @@ public final class ConnectorRequestVerifier {
   private ConnectorRequestVerifier(Builder b) {
     this.keys = b.keys;
     this.requiredScope = b.requiredScope;
-    this.checks = new TokenChecks(b.keys, b.issuer, b.clockSkew.getSeconds(), b.clock, b.cacheSize);
+    this.checks = new TokenChecks(b.keys, b.issuer, b.clockSkew.getSeconds(), b.clock, b.cacheSize, b.cacheMemory);
   }
 
 
@@ -62,6 +62,7 @@ public final class ConnectorRequestVerifier {
     private Duration clockSkew = Duration.ofSeconds(30);
     private Clock clock = Clock.systemUTC();
     private int cacheSize = 100_000;
+    private long cacheMemory = 32L << 20;
 
     /** Keys from a JWKS URL, refreshed in the background (see {@link RemoteJwks}). */
     public Builder jwksUri(URI uri) {
@@ -113,6 +114,19 @@ public final class ConnectorRequestVerifier {
         throw new IllegalArgumentException("cache size must be >= 0, got " + n);
       }
       this.cacheSize = n;
+      return this;
+    }
+
+    /**
+     * The heap the cached verdicts may take, both kinds together (half each), estimated from the
+     * tokens' lengths: about 1.4 KB for a ConsumerJWS. Default 32 MiB (some 12,000 consumers);
+     * size it to the heap, because every new consumer's token can be presented once.
+     */
+    public Builder cacheMemory(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("cache memory must be >= 0, got " + bytes);
+      }
+      this.cacheMemory = bytes;
       return this;
     }
 

@@ -50,13 +50,13 @@ final class TokenChecks {
   private final TokenCache<ConsumerToken> consumerCache;
   private final Map<PublicKey, JWSVerifier> verifiers = new ConcurrentHashMap<>();
 
-  TokenChecks(VerificationKeys keys, String issuer, long skewSeconds, Clock clock, int cacheSize) {
+  TokenChecks(VerificationKeys keys, String issuer, long skewSeconds, Clock clock, int cacheSize, long cacheMemory) {
     this.keys = keys;
     this.issuer = issuer;
     this.skewSeconds = skewSeconds;
     this.clock = clock;
-    this.appCache = new TokenCache<>(cacheSize);
-    this.consumerCache = new TokenCache<>(cacheSize);
+    this.appCache = new TokenCache<>(cacheSize, cacheMemory / 2);
+    this.consumerCache = new TokenCache<>(cacheSize, cacheMemory / 2);
   }
 
   AppToken appClaims(String token) throws Refused {
