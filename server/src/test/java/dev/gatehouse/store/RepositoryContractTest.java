@@ -205,6 +205,56 @@ class RepositoryContractTest {
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"h2", "postgresql"})
+  void aConsumerSeenAgain_isWrittenAgainOnlyAfterAMinute_andEveryNewConsumerIsWritten(String kind) throws Exception {
+    JdbcConsumerRepository consumers = new JdbcConsumerRepository(open(kind));
+    dev.gatehouse.MutableClock clock = new dev.gatehouse.MutableClock(T0);
+    dev.gatehouse.consumers.ConsumerRegistry registry = new dev.gatehouse.consumers.ConsumerRegistry(consumers, clock, 50_000);
+    try {
+      String a = "a1".repeat(32);
+      registry.sighted("1001", new dev.gatehouse.consumers.LpConsumerId(a), "ext-a");
+      clock.advance(java.time.Duration.ofSeconds(59));
+      registry.sighted("1001", new dev.gatehouse.consumers.LpConsumerId(a), "ext-a");
+      registry.sighted("1002", new dev.gatehouse.consumers.LpConsumerId(a), "ext-a"); // the same lp id on another account
+      registry.flush();
+      assertThat(registry.written()).as("within the minute, once per account").isEqualTo(2);
+      assertThat(consumers.find("1001", a).orElseThrow().lastSeen()).isEqualTo(T0);
+      clock.advance(java.time.Duration.ofSeconds(1));
+      registry.sighted("1001", new dev.gatehouse.consumers.LpConsumerId(a), "ext-a");
+      registry.flush();
+      assertThat(consumers.find("1001", a).orElseThrow().lastSeen()).as("a minute later").isEqualTo(T0.plusSeconds(60));
+
+      // 20,000 consumers share 131,072 slots, so many share one: each is still written, and seen
+      // again within the minute, none is queued again
+      java.util.Random random = new java.util.Random(7);
+      List<String> lps = new ArrayList<>();
+      for (int i = 0; i < 20_000; i++) {
+        lps.add(String.format("%016x%016x%016x%016x", random.nextLong(), random.nextLong(), random.nextLong(), random.nextLong()));
+      }
+      long before = registry.written();
+      for (String lp : lps) {
+        registry.sighted("1001", new dev.gatehouse.consumers.LpConsumerId(lp), "ext-" + lp.substring(0, 8));
+      }
+      registry.flush();
+      assertThat(registry.written() - before).isEqualTo(20_000);
+      assertThat(registry.dropped()).isZero();
+      int found = 0;
+      for (int i = 0; i < lps.size(); i += 97) {
+        found += consumers.find("1001", lps.get(i)).isPresent() ? 1 : 0;
+      }
+      assertThat(found).isEqualTo((lps.size() + 96) / 97);
+      clock.advance(java.time.Duration.ofSeconds(30));
+      for (String lp : lps) {
+        registry.sighted("1001", new dev.gatehouse.consumers.LpConsumerId(lp), "ext-" + lp.substring(0, 8));
+      }
+      registry.flush();
+      assertThat(registry.written() - before).as("again within the minute: only those whose slot another took since").isLessThan(20_000 + 3_000);
+    } finally {
+      registry.close();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"h2", "postgresql"})
   void auditIsAppendOnlyAndPagedNewestFirst(String kind) throws Exception {
     JdbcAuditRepository audit = new JdbcAuditRepository(open(kind));
     for (int i = 0; i < 5; i++) {
