@@ -106,7 +106,7 @@ final class ServeCommand implements Callable<Integer> {
   int eventLoops;
 
   @Option(names = "--consumer-token-cache", defaultValue = "${env:GATEHOUSE_CONSUMER_TOKEN_CACHE:-20000}",
-      description = "ConsumerJWS kept for repeat consumers, about 1 KB each; 0 turns it off (GATEHOUSE_CONSUMER_TOKEN_CACHE). Default: ${DEFAULT-VALUE}")
+      description = "ConsumerJWS kept for repeat consumers, in typical tokens of about 1 KB (long external ids take up to three shares); 0 turns it off (GATEHOUSE_CONSUMER_TOKEN_CACHE). Default: ${DEFAULT-VALUE}")
   long consumerTokenCache;
 
   @Option(names = "--app-token-cache", defaultValue = "${env:GATEHOUSE_APP_TOKEN_CACHE:-10000}",

@@ -25,13 +25,29 @@ public final class ConsumerTokenIssuer {
 
   private record CacheKey(String account, String extConsumerId) {}
 
-  /** @param cacheSize tokens kept for repeat consumers; 0 turns the cache off */
+  /** The heap one cached token of a typical consumer takes (a short external id): about 1 KB. */
+  static final long TYPICAL_ENTRY_BYTES = 1_100;
+
+  /**
+   * @param cacheSize how many typical tokens the cache holds; 0 turns it off. It is bounded by their
+   *     heap ({@link #weight}), so external ids of 256 characters outside Latin-1, whose tokens
+   *     take about 3 KB each, cannot make it hold three times the heap
+   */
   public ConsumerTokenIssuer(SigningKeys keys, long cacheSize) {
     this.keys = keys;
     // evictions are done by the thread that adds (Caffeine batches them), not handed to the common
     // pool: under consumer-new load, where every request adds a token, the hand-off cost ~20 us of
     // CPU per request in pool threads waking and parking, for work of about a microsecond
-    this.issued = Caffeine.newBuilder().maximumSize(cacheSize).executor(Runnable::run).recordStats().build();
+    this.issued = Caffeine.newBuilder().maximumWeight(cacheSize * TYPICAL_ENTRY_BYTES).weigher(ConsumerTokenIssuer::weight)
+        .executor(Runnable::run).recordStats().build();
+  }
+
+  /**
+   * Estimated heap of an entry: the external id (two bytes a character at worst), the token (one),
+   * the account, the lp id and the objects around them.
+   */
+  static int weight(CacheKey key, ConsumerToken token) {
+    return key.extConsumerId().length() * 2 + token.token().length() + key.account().length() + 300;
   }
 
   /** A signed ConsumerJWS, the consumer's stable id, and the kid that signed it. */

@@ -1,0 +1,44 @@
+package dev.gatehouse.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.TestServer;
+import dev.gatehouse.TestServer.AppCredentials;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The IDP's cache of issued ConsumerJWS is bounded by heap: external ids of 256 astral characters
+ * (1 KB of UTF-16 each, tokens of about 2 KB) fill it with about a third as many tokens as short
+ * ids would, and a consumer whose token was evicted gets the same token and lp id again.
+ */
+class ConsumerTokenCacheTest {
+  @Test
+  void longExternalIds_fillTheCacheByTheirSize_notByTheirCount() {
+    try (TestServer server = TestServer.start(b -> b.consumerTokenCacheSize(100))) {
+      AppCredentials app = server.accountWithApp("5313846");
+      String appJwt = server.appJwt(app);
+      String[] first = new String[2];
+      for (int i = 0; i < 100; i++) {
+        String ext = "\uD83D\uDE00".repeat(252) + String.format("%04d", i); // 256 code points, 508 chars
+        String jws = server.consumerJws("5313846", appJwt, ext);
+        if (i == 0) {
+          first[0] = ext;
+          first[1] = jws;
+        }
+      }
+      long size = cacheSize(server);
+      assertThat(size).as("tokens of ~3.4 KB in a cache of 100 x 1.1 KB").isBetween(1L, 40L);
+      assertThat(server.consumerJws("5313846", appJwt, first[0])).as("evicted, signed again: RS256 is deterministic").isEqualTo(first[1]);
+    }
+  }
+
+  private static long cacheSize(TestServer server) {
+    for (String line : server.get("/metrics").body().split("\n")) {
+      if (line.startsWith("cache_size{cache=\"consumer_jws\"")) {
+        return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    throw new AssertionError("no cache_size{cache=\"consumer_jws\"} in /metrics");
+  }
+}
