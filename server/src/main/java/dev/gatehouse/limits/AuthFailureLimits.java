@@ -63,6 +63,15 @@ public final class AuthFailureLimits {
 
   private record Key(Door door, String subject, String address) {}
 
+  /** Subjects are client ids (36 characters) or {@code admin}; a client may send anything up to the body limit. */
+  static final int MAX_SUBJECT = 64;
+  /** What every longer subject is counted as: such a subject is no one's credential, and 16 KB strings must not fill the tables. */
+  public static final String LONG_SUBJECT = "(more than " + MAX_SUBJECT + " characters)";
+
+  private static String subject(String given) {
+    return given.length() <= MAX_SUBJECT ? given : LONG_SUBJECT;
+  }
+
   private static final class Tries {
     final ArrayList<Instant> failures = new ArrayList<>();
     int lockouts;
@@ -116,7 +125,8 @@ public final class AuthFailureLimits {
   }
 
   /** @return how long until this subject may try again from this address; null when it may now */
-  public Duration retryAfter(Door door, String subject, String address) {
+  public Duration retryAfter(Door door, String given, String address) {
+    String subject = subject(given);
     Instant now = clock.instant();
     Instant until = null;
     Lockout r = remote.isEmpty() ? null : remote.get(new Key(door, subject, address));
@@ -143,7 +153,8 @@ public final class AuthFailureLimits {
   }
 
   /** Counts a failed attempt; may lock the subject (or the whole address) out. */
-  public void failed(Door door, String subject, String address) {
+  public void failed(Door door, String given, String address) {
+    String subject = subject(given);
     Policy p = policies.get(door);
     Instant now = clock.instant();
     Lockout made = null;
@@ -216,7 +227,8 @@ public final class AuthFailureLimits {
   }
 
   /** A success clears the subject's failures from this address (not its address-wide bucket). */
-  public void succeeded(Door door, String subject, String address) {
+  public void succeeded(Door door, String given, String address) {
+    String subject = subject(given);
     Tries t = tries.getIfPresent(new Key(door, subject, address));
     if (t != null) {
       synchronized (t) {

@@ -90,6 +90,25 @@ class BruteForceTest {
   }
 
   @Test
+  void longClientIds_areCountedAsOneSubject_soTheyCannotFillTheTables() throws Exception {
+    try (TestServer s = TestServer.start()) {
+      AppCredentials app = s.accountWithApp("5313846");
+      for (int i = 0; i < 10; i++) {
+        String junk = String.format("%05d", i) + "x".repeat(10_000);
+        assertThat(token(s, "127.0.0.4", junk, "guess").status()).isEqualTo(401);
+      }
+      assertThat(token(s, "127.0.0.4", "y".repeat(10_000), "guess").status()).as("the tenth locked every long id out").isEqualTo(429);
+      assertThat(token(s, "127.0.0.4", app.clientId(), app.clientSecret()).status()).as("a real client id from there").isEqualTo(200);
+      String right = "Bearer " + TestServer.ADMIN_TOKEN;
+      Reply list = http(s, "127.0.0.2", "GET", "/admin/v1/lockouts", Map.of("Authorization", right), null);
+      JsonArray lockouts = new JsonObject(list.body()).getJsonArray("lockouts");
+      assertThat(lockouts).hasSize(1);
+      assertThat(lockouts.getJsonObject(0).getString("subject")).isEqualTo("(more than 64 characters)");
+      assertThat(list.body().length()).isLessThan(1_000);
+    }
+  }
+
+  @Test
   void wrongAdminTokens_lockTheAddressOut_andAnAdminListsAndLiftsIt() throws Exception {
     try (TestServer s = TestServer.start()) {
       Map<String, String> wrong = Map.of("Authorization", "Bearer nope-0123456789");
