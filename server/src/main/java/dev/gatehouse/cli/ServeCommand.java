@@ -115,7 +115,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--verdict-cache-mb", defaultValue = "${env:GATEHOUSE_VERDICT_CACHE_MB:-16}",
       description = "Heap for the verdicts on tokens already verified by /gateway/authorize, the sandbox and introspection, in MiB"
-          + " (about 1.4 KB per ConsumerJWS); 0 turns it off (GATEHOUSE_VERDICT_CACHE_MB). Default: ${DEFAULT-VALUE}")
+          + " (about 1.4 KB per ConsumerJWS; the gateway's three quarters); 0 turns it off (GATEHOUSE_VERDICT_CACHE_MB). Default: ${DEFAULT-VALUE}")
   int verdictCacheMb;
 
   @Option(names = "--access-log", defaultValue = "${env:GATEHOUSE_ACCESS_LOG:-false}",

@@ -73,10 +73,12 @@ class H2HousekeepingTest {
           ROWS, fileBeforeCompaction >> 20, h.fileBytes() >> 20, 100 * h.chunksFill(), 100 * h.fileFill());
     }
     long after = Files.size(file);
-    // ~200 bytes of row and index per consumer: ~40 MB live (47 MB measured). Without housekeeping
-    // this pattern leaves ~3 KB of file per consumer (1.8 GB for 600,000 measured).
+    // ~250 bytes of row and index per consumer: 47-55 MB live measured. Chunks are moved down only
+    // while under FILE_TARGET (half) of the file is in use, so a file just at half is left as it
+    // is: up to twice the live data (111 MB seen once). Without housekeeping this pattern leaves
+    // ~3 KB of file per consumer (1.8 GB for 600,000 measured; 600 MB here).
     assertThat(after).as("file after compaction and close (%d bytes before the last passes)", fileBeforeCompaction)
-        .isLessThan(ROWS * 500L);
+        .isLessThan(ROWS * 700L);
 
     try (Database db = Database.h2(dir)) {
       assertThat(count(db)).isEqualTo(ROWS);
