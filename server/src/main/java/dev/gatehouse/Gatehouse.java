@@ -252,6 +252,12 @@ public final class Gatehouse implements AutoCloseable {
       ConnectorRequestVerifier gatewayVerifier = ConnectorRequestVerifier.builder().keys(verificationKeys).issuer(cfg.issuer).clock(cfg.clock)
           .cacheMemory(verdictBytes - verdictBytes / 4).build();
       dev.gatehouse.issuance.MessagingAccess messagingAccess = new dev.gatehouse.issuance.MessagingAccess(gatewayVerifier, standing);
+      for (var v : java.util.Map.of("gateway", gatewayVerifier, "issuer", issuerSide).entrySet()) {
+        io.micrometer.core.instrument.Gauge.builder("gatehouse.verdict.cache", v.getValue(), ConnectorRequestVerifier::cachedVerdictBytes)
+            .baseUnit("bytes").tag("verifier", v.getKey()).description("Estimated heap of cached token verdicts (--verdict-cache-mb)").register(metrics);
+        io.micrometer.core.instrument.Gauge.builder("gatehouse.verdict.cache.tokens", v.getValue(), ConnectorRequestVerifier::cachedVerdicts)
+            .tag("verifier", v.getKey()).description("Tokens with a cached verdict").register(metrics);
+      }
       sandbox = cfg.sandbox ? sandbox(cfg, db, apps, metrics) : null;
       HttpApi.Sandbox sandboxParts = sandbox == null ? null : sandbox.parts();
       // The parts for the public listener's port: the Domain API hands out the public host, which

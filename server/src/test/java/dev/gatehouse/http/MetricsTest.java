@@ -22,8 +22,13 @@ class MetricsTest {
     try (TestServer server = TestServer.start()) {
       AppCredentials app = server.accountWithApp("5313846");
       String jwt = server.appJwt(app);
+      String consumer = null;
       for (int i = 0; i < 3; i++) {
-        server.consumerJws("5313846", jwt, "same-consumer");
+        consumer = server.consumerJws("5313846", jwt, "same-consumer");
+      }
+      for (int i = 0; i < 2; i++) { // the same pair twice: two verdicts cached by the gateway
+        assertThat(server.send(server.request("/gateway/authorize").header("Authorization", jwt).header("X-LP-ON-BEHALF", consumer)
+            .header("X-Original-URI", "/api/account/5313846/messaging/consumer/conversation?v=3").GET()).statusCode()).isEqualTo(200);
       }
       server.consumer("5313846", null, "{}");
       server.get("/.well-known/jwks.json");
@@ -43,6 +48,10 @@ class MetricsTest {
       assertThat(s).contains("gatehouse_store_seconds_count{op=\"update\"}");
       assertThat(value(s, "gatehouse_store_file_bytes")).as("the embedded H2 file's size").isPositive();
       assertThat(s).contains("gatehouse_store_fill_ratio{part=\"chunks\"}").contains("gatehouse_store_compaction_seconds_count");
+      assertThat(value(s, "gatehouse_verdict_cache_tokens{verifier=\"gateway\"}")).isEqualTo(2);
+      assertThat(value(s, "gatehouse_verdict_cache_bytes{verifier=\"gateway\"}")).as("estimated heap of two verdicts")
+          .isBetween((double) jwt.length() + consumer.length(), 2.0 * (jwt.length() + consumer.length()) + 1_000);
+      assertThat(value(s, "gatehouse_verdict_cache_tokens{verifier=\"issuer\"}")).as("the AppJWT, verified at the IDP").isEqualTo(1);
       assertThat(s).doesNotContain(app.clientSecret()).doesNotContain(jwt);
     }
   }

@@ -141,6 +141,16 @@ public final class ConnectorRequestVerifier {
     }
   }
 
+  /** The estimated heap the cached verdicts take now (bounded by {@link Builder#cacheMemory}), for monitoring. */
+  public long cachedVerdictBytes() {
+    return checks.cachedBytes();
+  }
+
+  /** How many tokens have a cached verdict now, AppJWTs and ConsumerJWS together, for monitoring. */
+  public int cachedVerdicts() {
+    return checks.cachedTokens();
+  }
+
   /**
    * Verifies a request given a header lookup (which should ignore case, as HTTP does). A request
    * with both ConsumerJWS header spellings is refused (40103): which one a backend reads is not ours

@@ -143,6 +143,16 @@ final class TokenChecks {
     return jws;
   }
 
+  /** The estimated heap of the cached verdicts, both kinds. */
+  long cachedBytes() {
+    return appCache.bytes() + consumerCache.bytes();
+  }
+
+  /** How many tokens have a cached verdict, both kinds. */
+  int cachedTokens() {
+    return appCache.size() + consumerCache.size();
+  }
+
   private static String printable(String s) {
     if (s == null) {
       return "(none)";
