@@ -194,6 +194,19 @@ public final class TestServer implements AutoCloseable {
     return new JsonObject(r.body()).getString("token");
   }
 
+  /** The value of one series in a Prometheus scrape; fails the test when the series is not there. */
+  public static double metricValue(String scrape, String series) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(series) + " ([0-9.eE+-]+)$").matcher(scrape);
+    org.assertj.core.api.Assertions.assertThat(m.find())
+        .as("series " + series + " in\n" + scrape.lines().filter(l -> l.startsWith("gatehouse")).toList()).isTrue();
+    return Double.parseDouble(m.group(1));
+  }
+
+  /** The value of one series in this server's {@code /metrics} now. */
+  public double metric(String series) {
+    return metricValue(get("/metrics").body(), series);
+  }
+
   public static JsonObject header(String jws) {
     return new JsonObject(new String(Base64.getUrlDecoder().decode(jws.split("\\.")[0])));
   }

@@ -5,16 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatehouse.TestServer;
 import dev.gatehouse.TestServer.AppCredentials;
 import java.net.http.HttpResponse;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** {@code /metrics} counts what happened, in Prometheus text format. */
 class MetricsTest {
   static double value(String scrape, String series) {
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " ([0-9.eE+-]+)$").matcher(scrape);
-    assertThat(m.find()).as("series " + series + " in\n" + scrape.lines().filter(l -> l.startsWith("gatehouse")).toList()).isTrue();
-    return Double.parseDouble(m.group(1));
+    return TestServer.metricValue(scrape, series);
   }
 
   @Test
