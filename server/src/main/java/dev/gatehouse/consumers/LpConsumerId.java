@@ -16,6 +16,26 @@ public record LpConsumerId(String value) {
     return true;
   }
 
+  /**
+   * The 32 bytes an lp id is the lowercase hex of: how the store keeps it (half the size in its
+   * index, and byte order is the same as the text's order). @throws IllegalArgumentException if
+   * the text is not an lp id
+   */
+  public static byte[] toBytes(String value) {
+    if (!isValid(value)) {
+      throw new IllegalArgumentException("lp_consumer_id must be 64 lowercase hex characters");
+    }
+    return java.util.HexFormat.of().parseHex(value);
+  }
+
+  /** The lp id whose bytes these are ({@link #toBytes}); @throws IllegalArgumentException unless 32 bytes */
+  public static String fromBytes(byte[] bytes) {
+    if (bytes == null || bytes.length != 32) {
+      throw new IllegalArgumentException("an lp_consumer_id is 32 bytes");
+    }
+    return java.util.HexFormat.of().formatHex(bytes);
+  }
+
   public LpConsumerId {
     if (!isValid(value)) {
       throw new IllegalArgumentException("lp_consumer_id must be 64 lowercase hex characters");

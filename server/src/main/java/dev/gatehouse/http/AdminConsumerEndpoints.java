@@ -34,6 +34,9 @@ final class AdminConsumerEndpoints {
     }
     int limit = AdminRequests.intParam(Requests.single(q, "limit"), "limit", 100, 1, 1000);
     String after = Requests.single(q, "after");
+    if (after != null && !dev.gatehouse.consumers.LpConsumerId.isValid(after)) {
+      throw new ApiException(ApiError.invalidRequest("after must be an lp_consumer_id (64 lowercase hex characters): the next_after of the previous page"));
+    }
     requests.blocking(ctx, 200, () -> {
       JsonArray list = new JsonArray();
       var page = consumers.list(account.id().value(), after, limit);

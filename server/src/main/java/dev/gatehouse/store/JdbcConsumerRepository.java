@@ -2,6 +2,7 @@ package dev.gatehouse.store;
 
 import dev.gatehouse.consumers.ConsumerRecord;
 import dev.gatehouse.consumers.ConsumerRepository;
+import dev.gatehouse.consumers.LpConsumerId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -13,7 +14,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Consumers in {@code consumers} and {@code consumer_revocations}. {@link #recordAll} is idempotent:
+ * Consumers in {@code consumers} and {@code consumer_revocations}. In {@code consumers} an lp id is
+ * kept as its 32 bytes ({@link LpConsumerId#toBytes}), half the size of its text in the primary
+ * key, which every new consumer writes a leaf of (migration V12). {@link #recordAll} is idempotent:
  * on PostgreSQL one batched upsert (safe with many nodes), on H2 (one process) a batched INSERT
  * whose duplicate rows then get their {@code last_seen} moved forward. Thread-safe.
  */
@@ -30,6 +33,11 @@ public final class JdbcConsumerRepository implements ConsumerRepository {
   public void recordAll(List<ConsumerRecord> all) {
     // an erased consumer stays erased: a sighting queued before the erasure (here or on another
     // node) must not write its external id back
+    for (ConsumerRecord r : all) {
+      if (!LpConsumerId.isValid(r.lpConsumerId())) {
+        throw new ConsumerRepository.RejectedRecordsException("writing consumer records failed: an lp_consumer_id that is not 64 lowercase hex characters", null);
+      }
+    }
     List<ConsumerRecord> sightings = withoutErased(all);
     if (sightings.isEmpty()) {
       return;
@@ -67,7 +75,7 @@ public final class JdbcConsumerRepository implements ConsumerRepository {
           for (ConsumerRecord r : known) {
             up.setLong(1, r.lastSeen().toEpochMilli());
             up.setString(2, r.accountId());
-            up.setString(3, r.lpConsumerId());
+            up.setBytes(3, LpConsumerId.toBytes(r.lpConsumerId()));
             up.setLong(4, r.lastSeen().toEpochMilli());
             up.addBatch();
           }
@@ -120,7 +128,7 @@ public final class JdbcConsumerRepository implements ConsumerRepository {
   private static void addAll(PreparedStatement ps, List<ConsumerRecord> records) throws SQLException {
     for (ConsumerRecord r : records) {
       ps.setString(1, r.accountId());
-      ps.setString(2, r.lpConsumerId());
+      ps.setBytes(2, LpConsumerId.toBytes(r.lpConsumerId()));
       ps.setString(3, r.extConsumerId());
       ps.setLong(4, r.firstSeen().toEpochMilli());
       ps.setLong(5, r.lastSeen().toEpochMilli());
@@ -145,7 +153,7 @@ public final class JdbcConsumerRepository implements ConsumerRepository {
   private void upsertAll(List<ConsumerRecord> sightings) {
     long start = System.nanoTime();
     List<ConsumerRecord> sorted = new ArrayList<>(sightings);
-    sorted.sort(java.util.Comparator.comparing(ConsumerRecord::accountId).thenComparing(ConsumerRecord::lpConsumerId));
+    sorted.sort(java.util.Comparator.comparing(ConsumerRecord::accountId).thenComparing(ConsumerRecord::lpConsumerId)); // hex order is byte order
     try (Connection c = db.dataSource().getConnection()) {
       c.setAutoCommit(false);
       try (PreparedStatement ps = c.prepareStatement(
@@ -165,30 +173,38 @@ public final class JdbcConsumerRepository implements ConsumerRepository {
   private static final String COLUMNS = "SELECT account_id, lp_consumer_id, ext_consumer_id, first_seen, last_seen FROM consumers ";
 
   private static ConsumerRecord row(java.sql.ResultSet rs) throws SQLException {
-    return new ConsumerRecord(rs.getString(1), rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)), Instant.ofEpochMilli(rs.getLong(5)));
+    return new ConsumerRecord(rs.getString(1), LpConsumerId.fromBytes(rs.getBytes(2)), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)), Instant.ofEpochMilli(rs.getLong(5)));
   }
 
   @Override
   public Optional<ConsumerRecord> find(String accountId, String lpConsumerId) {
+    if (!LpConsumerId.isValid(lpConsumerId)) {
+      return Optional.empty(); // no record can have it
+    }
     return jdbc.query(COLUMNS + "WHERE account_id = ? AND lp_consumer_id = ?", ps -> {
       ps.setString(1, accountId);
-      ps.setString(2, lpConsumerId);
+      ps.setBytes(2, LpConsumerId.toBytes(lpConsumerId));
     }, JdbcConsumerRepository::row).stream().findFirst();
   }
 
+  /** @throws IllegalArgumentException if {@code afterLp} is neither null nor an lp id */
   @Override
   public List<ConsumerRecord> list(String accountId, String afterLp, int limit) {
+    byte[] after = afterLp == null ? new byte[0] : LpConsumerId.toBytes(afterLp); // the empty value sorts first
     return jdbc.query(COLUMNS + "WHERE account_id = ? AND lp_consumer_id > ? ORDER BY lp_consumer_id LIMIT " + limit, ps -> {
       ps.setString(1, accountId);
-      ps.setString(2, afterLp == null ? "" : afterLp);
+      ps.setBytes(2, after);
     }, JdbcConsumerRepository::row);
   }
 
   @Override
   public boolean delete(String accountId, String lpConsumerId) {
+    if (!LpConsumerId.isValid(lpConsumerId)) {
+      return false;
+    }
     return jdbc.update("DELETE FROM consumers WHERE account_id = ? AND lp_consumer_id = ?", ps -> {
       ps.setString(1, accountId);
-      ps.setString(2, lpConsumerId);
+      ps.setBytes(2, LpConsumerId.toBytes(lpConsumerId));
     }) > 0;
   }
 

@@ -18,7 +18,8 @@ import javax.sql.DataSource;
 /**
  * Brings the schema up to date: the SQL files of {@link #FILES} (beside this class, under {@code
  * migration/}), in order, each applied once and recorded in {@code gatehouse_schema} with a
- * checksum. The same files run on H2 and PostgreSQL. A file that changed after it was applied
+ * checksum. The same files run on H2 and PostgreSQL; where SQL alone cannot do a change the same
+ * way on both, a {@link Step} in Java follows the version's file ({@link #STEPS}). A file that changed after it was applied
  * stops the start; on PostgreSQL an advisory lock makes nodes starting together migrate once.
  *
  * <p>Why not Flyway: measured on this project's machine, Flyway's {@code migrate()} of a
@@ -36,12 +37,25 @@ final class Migrations {
       "V8__operator_tokens.sql",
       "V9__shared_auth_failures.sql",
       "V10__sandbox.sql",
-      "V11__key_custody.sql");
+      "V11__key_custody.sql",
+      "V12__consumers_lp_bytes.sql");
+  /** Work SQL alone cannot do the same way on H2 and PostgreSQL: run after that version's file, before it is recorded. */
+  private static final Map<Integer, Step> STEPS = Map.of(12, ConsumerLpBytes::migrate);
   private static final String LOCK = "schema-migrations";
+
+  /** A migration step in Java. */
+  interface Step {
+    void run(Connection c, boolean postgres) throws SQLException;
+  }
 
   private Migrations() {}
 
   static void migrate(DataSource ds) {
+    migrate(ds, FILES.size());
+  }
+
+  /** Applies versions up to {@code upTo} (tests build an older schema with it). */
+  static void migrate(DataSource ds, int upTo) {
     try (Connection c = ds.getConnection()) {
       boolean postgres = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
       if (postgres) {
@@ -50,7 +64,7 @@ final class Migrations {
         Database.advisoryLock(c, LOCK, true);
       }
       try {
-        migrate(c);
+        migrate(c, postgres, upTo);
       } finally {
         if (postgres) {
           c.rollback(); // nothing is left uncommitted after success; after a failure, end it
@@ -63,7 +77,7 @@ final class Migrations {
     }
   }
 
-  private static void migrate(Connection c) throws SQLException {
+  private static void migrate(Connection c, boolean postgres, int upTo) throws SQLException {
     c.setAutoCommit(false);
     try (Statement s = c.createStatement()) {
       s.execute("CREATE TABLE IF NOT EXISTS gatehouse_schema (version INT NOT NULL PRIMARY KEY,"
@@ -76,7 +90,7 @@ final class Migrations {
         applied.put(rs.getInt(1), rs.getLong(2));
       }
     }
-    for (int i = 0; i < FILES.size(); i++) {
+    for (int i = 0; i < upTo; i++) {
       int version = i + 1;
       String file = FILES.get(i);
       String sql = read(file);
@@ -92,6 +106,10 @@ final class Migrations {
         for (String statement : statements(sql)) {
           s.execute(statement);
         }
+      }
+      Step step = STEPS.get(version);
+      if (step != null) {
+        step.run(c, postgres);
       }
       try (PreparedStatement ps = c.prepareStatement(
           "INSERT INTO gatehouse_schema (version, description, checksum, applied_at) VALUES (?, ?, ?, ?)")) {

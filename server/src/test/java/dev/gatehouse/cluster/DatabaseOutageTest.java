@@ -81,7 +81,7 @@ class DatabaseOutageTest {
           waitFor("admin side ready again", 15, () -> node.get("/health/ready/admin").statusCode() == 200);
           waitFor("queued consumer records written", 15, () -> count(schema, "SELECT count(*) FROM consumers") == 41);
           for (String lp : lps) {
-            assertThat(count(schema, "SELECT count(*) FROM consumers WHERE lp_consumer_id = '" + lp + "'")).isEqualTo(1);
+            assertThat(count(schema, "SELECT count(*) FROM consumers WHERE lp_consumer_id = decode('" + lp + "', 'hex')")).isEqualTo(1);
           }
           assertThat(node.admin("POST", "/admin/v1/accounts/8001/apps/" + app.clientId() + "/disable", null).statusCode()).isEqualTo(200);
           assertThat(count(schema, "SELECT count(*) FROM apps WHERE enabled = false")).isEqualTo(1);

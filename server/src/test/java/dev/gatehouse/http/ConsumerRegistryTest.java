@@ -41,6 +41,12 @@ class ConsumerRegistryTest {
       JsonObject page2 = new JsonObject(server.admin("GET", BASE + "?limit=2&after=" + page1.getString("next_after"), null).body());
       assertThat(page2.getJsonArray("consumers")).hasSize(1);
       assertThat(page2.containsKey("next_after")).isFalse();
+      var all = page1.getJsonArray("consumers").copy().addAll(page2.getJsonArray("consumers"));
+      assertThat(all.stream().map(c -> ((JsonObject) c).getString("lp_consumer_id")).toList()).as("in lp order, across pages").isSorted()
+          .containsExactlyInAnyOrder(lp(alice), lp(server.consumerJws("5313846", jwt, "bob")), lp(server.consumerJws("5313846", jwt, "+1 555 0100")));
+      var badCursor = server.admin("GET", BASE + "?limit=2&after=zz", null);
+      assertThat(badCursor.statusCode()).isEqualTo(400);
+      assertThat(new JsonObject(badCursor.body()).getString("error_description")).contains("after must be an lp_consumer_id");
       assertThat(server.admin("GET", BASE + "/" + "0".repeat(64), null).statusCode()).isEqualTo(404);
       assertThat(server.admin("GET", BASE + "/not-hex", null).statusCode()).isEqualTo(404);
     }

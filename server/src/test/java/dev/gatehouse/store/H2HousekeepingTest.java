@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,7 +38,7 @@ class H2HousekeepingTest {
       for (int i = 0; i < ROWS; i += BATCH) {
         List<ConsumerRecord> batch = new ArrayList<>(BATCH);
         for (int j = 0; j < BATCH; j++) {
-          String lp = new UUID(random.nextLong(), random.nextLong()).toString();
+          String lp = String.format("%016x%016x%016x%016x", random.nextLong(), random.nextLong(), random.nextLong(), random.nextLong());
           batch.add(new ConsumerRecord("acct" + (j % 3), lp, "ext-" + (i + j) + "-" + Long.toHexString(random.nextLong()), now, now));
           if ((i + j) % 10_000 == 0) {
             sample.add((j % 3) + "/" + lp + "/ext-" + (i + j));

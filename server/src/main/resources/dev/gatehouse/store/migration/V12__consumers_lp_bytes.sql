@@ -1,0 +1,5 @@
+-- consumers.lp_consumer_id changes from its 64 hex characters to the 32 bytes they stand for
+-- (BYTEA): the primary key, of which every new consumer rewrites a leaf, is half the size.
+-- Measured with the registry's batches on H2: 111 us a row at a million rows before, 61 after.
+-- Hex has no SQL function common to H2 and PostgreSQL, so the copy is in Java (ConsumerLpBytes),
+-- and it is safe to run again after a crash at any point.

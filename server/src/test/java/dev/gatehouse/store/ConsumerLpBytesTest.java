@@ -1,0 +1,163 @@
+package dev.gatehouse.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.consumers.ConsumerRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Migration V12 on a store written by the previous version (schema 11, lp ids as hex text): every
+ * record comes through with the same lp id, external id and times, in the same order, and a run
+ * cut short at any point is finished by the next start.
+ */
+class ConsumerLpBytesTest {
+  private static final int ROWS = 12_345; // more than two pages of the copy
+
+  /** Schema 11 and {@link #ROWS} consumers on three accounts, written the way version 11 wrote them. */
+  private static List<ConsumerRecord> oldStore(DataSource ds) throws Exception {
+    Migrations.migrate(ds, 11);
+    Random random = new Random(12);
+    List<ConsumerRecord> rows = new ArrayList<>();
+    try (Connection c = ds.getConnection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO consumers (account_id, lp_consumer_id, ext_consumer_id, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)")) {
+        for (int i = 0; i < ROWS; i++) {
+          byte[] lp = new byte[32];
+          random.nextBytes(lp);
+          ConsumerRecord r = new ConsumerRecord("acct" + (i % 3), HexFormat.of().formatHex(lp), "ext-" + i + (i % 7 == 0 ? "-\uD83D\uDE00" : ""),
+              Instant.ofEpochMilli(1_700_000_000_000L + i), Instant.ofEpochMilli(1_700_000_500_000L + i));
+          ps.setString(1, r.accountId());
+          ps.setString(2, r.lpConsumerId());
+          ps.setString(3, r.extConsumerId());
+          ps.setLong(4, r.firstSeen().toEpochMilli());
+          ps.setLong(5, r.lastSeen().toEpochMilli());
+          ps.addBatch();
+          rows.add(r);
+        }
+        ps.executeBatch();
+      }
+      c.commit();
+    }
+    rows.sort(java.util.Comparator.comparing(ConsumerRecord::accountId).thenComparing(ConsumerRecord::lpConsumerId));
+    return rows;
+  }
+
+  /** Every record, read back through the repository page by page (so in lp order, as the admin API lists them). */
+  private static void assertAllThere(Database db, List<ConsumerRecord> expected) {
+    JdbcConsumerRepository repo = new JdbcConsumerRepository(db);
+    List<ConsumerRecord> read = new ArrayList<>();
+    for (String account : new String[] {"acct0", "acct1", "acct2"}) {
+      String after = null;
+      while (true) {
+        List<ConsumerRecord> page = repo.list(account, after, 1000);
+        read.addAll(page);
+        if (page.size() < 1000) {
+          break;
+        }
+        after = page.get(page.size() - 1).lpConsumerId();
+      }
+    }
+    assertThat(read).containsExactlyElementsOf(expected);
+    ConsumerRecord some = expected.get(ROWS / 2);
+    assertThat(repo.find(some.accountId(), some.lpConsumerId())).contains(some);
+    assertThat(repo.find("acct9", some.lpConsumerId())).isEmpty();
+  }
+
+  private static DataSource h2(Path dir) {
+    org.h2.jdbcx.JdbcDataSource ds = new org.h2.jdbcx.JdbcDataSource();
+    ds.setURL("jdbc:h2:file:" + dir.resolve("gatehouse").toAbsolutePath());
+    return ds;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"h2", "postgresql"})
+  void aStoreOfTheLastVersion_keepsEveryConsumer(String kind) throws Exception {
+    if (kind.equals("h2")) {
+      Path dir = Files.createTempDirectory("gatehouse-v12");
+      List<ConsumerRecord> expected = oldStore(h2(dir));
+      try (Database db = Database.h2(dir)) {
+        assertAllThere(db, expected);
+      }
+      try (Database db = Database.h2(dir)) { // and once done, it is not done again
+        assertAllThere(db, expected);
+      }
+      return;
+    }
+    try (Postgres.Schema schema = Postgres.freshSchema()) {
+      org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+      ds.setURL(schema.url());
+      List<ConsumerRecord> expected = oldStore(ds);
+      try (Database db = Database.connect(schema.url())) {
+        assertAllThere(db, expected);
+        assertThat(schema.count("SELECT count(*) FROM information_schema.tables WHERE table_schema = '" + schema.name() + "' AND table_name = 'consumers_v12'"))
+            .as("the staged copy became the table").isZero();
+      }
+    }
+  }
+
+  @Test
+  void aCopyCutShort_isMadeAgain() throws Exception {
+    Path dir = Files.createTempDirectory("gatehouse-v12");
+    DataSource ds = h2(dir);
+    List<ConsumerRecord> expected = oldStore(ds);
+    try (Connection c = ds.getConnection(); Statement s = c.createStatement()) { // a crash in the middle of the copy
+      s.execute("CREATE TABLE consumers_v12 (account_id VARCHAR(64) NOT NULL, lp_consumer_id BYTEA NOT NULL, ext_consumer_id VARCHAR(512) NOT NULL,"
+          + " first_seen BIGINT NOT NULL, last_seen BIGINT NOT NULL, PRIMARY KEY (account_id, lp_consumer_id))");
+      s.execute("INSERT INTO consumers_v12 VALUES ('acct0', X'00', 'half-copied', 1, 1)");
+    }
+    try (Database db = Database.h2(dir)) {
+      assertAllThere(db, expected);
+    }
+  }
+
+  @Test
+  void aCrashBetweenDropAndRename_isFinished() throws Exception {
+    Path dir = Files.createTempDirectory("gatehouse-v12");
+    DataSource ds = h2(dir);
+    List<ConsumerRecord> expected = oldStore(ds);
+    try (Connection c = ds.getConnection(); Statement s = c.createStatement()) { // the copy done, the old table dropped, not yet renamed
+      s.execute("CREATE TABLE consumers_v12 (account_id VARCHAR(64) NOT NULL, lp_consumer_id BYTEA NOT NULL, ext_consumer_id VARCHAR(512) NOT NULL,"
+          + " first_seen BIGINT NOT NULL, last_seen BIGINT NOT NULL, PRIMARY KEY (account_id, lp_consumer_id))");
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO consumers_v12 VALUES (?, ?, ?, ?, ?)")) {
+        for (ConsumerRecord r : expected) {
+          ps.setString(1, r.accountId());
+          ps.setBytes(2, HexFormat.of().parseHex(r.lpConsumerId()));
+          ps.setString(3, r.extConsumerId());
+          ps.setLong(4, r.firstSeen().toEpochMilli());
+          ps.setLong(5, r.lastSeen().toEpochMilli());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      s.execute("DROP TABLE consumers");
+    }
+    try (Database db = Database.h2(dir)) {
+      assertAllThere(db, expected);
+    }
+  }
+
+  @Test
+  void aCrashAfterTheRenameBeforeTheRecord_changesNothing() throws Exception {
+    Path dir = Files.createTempDirectory("gatehouse-v12");
+    List<ConsumerRecord> expected = oldStore(h2(dir));
+    try (Database db = Database.h2(dir); Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+      s.execute("DELETE FROM gatehouse_schema WHERE version = 12");
+    }
+    try (Database db = Database.h2(dir)) {
+      assertAllThere(db, expected);
+    }
+  }
+}
