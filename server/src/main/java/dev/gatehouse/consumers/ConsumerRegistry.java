@@ -100,9 +100,8 @@ public final class ConsumerRegistry implements AutoCloseable {
     }
   }
 
-  /** 64 bits of a consumer: an lp id is 64 hex characters of an HMAC, so its first 16 are evenly spread; the account is mixed in. */
   private static long hash(String accountId, String lp) {
-    return Long.parseUnsignedLong(lp, 0, 16, 16) ^ accountId.hashCode() * 0x9E37_79B9_7F4A_7C15L;
+    return LpConsumerId.fingerprint(accountId, lp);
   }
 
   /** Reads the revocations again (another node may have revoked, restored or erased a consumer). */

@@ -36,6 +36,16 @@ public record LpConsumerId(String value) {
     return java.util.HexFormat.of().formatHex(bytes);
   }
 
+  /**
+   * 64 bits that stand for this consumer on that account, for fixed-size tables of who was seen:
+   * an lp id is the hex of an HMAC, so its first 16 characters are evenly spread; the account is
+   * mixed in. Never 0 (0 marks an empty slot).
+   */
+  public static long fingerprint(String accountId, String lp) {
+    long h = Long.parseUnsignedLong(lp, 0, 16, 16) ^ accountId.hashCode() * 0x9E37_79B9_7F4A_7C15L;
+    return h == 0 ? 1 : h;
+  }
+
   public LpConsumerId {
     if (!isValid(value)) {
       throw new IllegalArgumentException("lp_consumer_id must be 64 lowercase hex characters");

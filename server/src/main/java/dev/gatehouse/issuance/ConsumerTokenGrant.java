@@ -129,7 +129,7 @@ public final class ConsumerTokenGrant {
     if (standing.consumerRevoked(account.id().value(), lp.value())) {
       return GrantRefused.of(GrantRefused.Reason.ACCESS_DENIED, "consumer " + lp + " is revoked on account " + account.id());
     }
-    if (quotas.limits(dev.gatehouse.limits.Quotas.Kind.NEW_CONSUMERS) && !issuer.isCached(account, extConsumerId)) {
+    if (quotas.limits(dev.gatehouse.limits.Quotas.Kind.NEW_CONSUMERS) && !issuer.issuedLately(account, extConsumerId, lp)) {
       // a consumer not issued a token lately: counts against the app's quota of new consumers
       java.time.Duration over = quotas.take(dev.gatehouse.limits.Quotas.Kind.NEW_CONSUMERS, caller.token().clientId().value());
       if (over != null) {

@@ -37,7 +37,9 @@ class MetricsTest {
       assertThat(value(s, "gatehouse_http_requests_seconds_count{endpoint=\"idp_consumer\",status=\"2xx\"}")).isEqualTo(3);
       assertThat(value(s, "gatehouse_http_requests_seconds_count{endpoint=\"idp_consumer\",status=\"4xx\"}")).isEqualTo(1);
       assertThat(value(s, "gatehouse_http_requests_seconds_count{endpoint=\"jwks\",status=\"2xx\"}")).isEqualTo(1);
-      assertThat(value(s, "cache_gets_total{cache=\"consumer_jws\",result=\"hit\"}")).isEqualTo(2);
+      // signed the first time, signed and kept the second, found the third
+      assertThat(value(s, "cache_gets_total{cache=\"consumer_jws\",result=\"hit\"}")).isEqualTo(1);
+      assertThat(value(s, "cache_gets_total{cache=\"consumer_jws\",result=\"miss\"}")).isEqualTo(2);
       assertThat(value(s, "cache_gets_total{cache=\"verified_app_jwt\",result=\"hit\"}")).isEqualTo(2);
       assertThat(value(s, "cache_gets_total{cache=\"verified_app_jwt\",result=\"miss\"}")).isEqualTo(1);
       assertThat(s).contains("gatehouse_signing_provider{provider=\"" + server.gatehouse().crypto().describe() + "\"} 1");
