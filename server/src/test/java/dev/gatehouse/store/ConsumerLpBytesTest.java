@@ -31,29 +31,44 @@ class ConsumerLpBytesTest {
     Migrations.migrate(ds, 11);
     Random random = new Random(12);
     List<ConsumerRecord> rows = new ArrayList<>();
+    for (int i = 0; i < ROWS; i++) {
+      byte[] lp = new byte[32];
+      random.nextBytes(lp);
+      rows.add(new ConsumerRecord("acct" + (i % 3), HexFormat.of().formatHex(lp), "ext-" + i + (i % 7 == 0 ? "-\uD83D\uDE00" : ""),
+          Instant.ofEpochMilli(1_700_000_000_000L + i), Instant.ofEpochMilli(1_700_000_500_000L + i)));
+    }
     try (Connection c = ds.getConnection()) {
-      c.setAutoCommit(false);
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO consumers (account_id, lp_consumer_id, ext_consumer_id, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)")) {
-        for (int i = 0; i < ROWS; i++) {
-          byte[] lp = new byte[32];
-          random.nextBytes(lp);
-          ConsumerRecord r = new ConsumerRecord("acct" + (i % 3), HexFormat.of().formatHex(lp), "ext-" + i + (i % 7 == 0 ? "-\uD83D\uDE00" : ""),
-              Instant.ofEpochMilli(1_700_000_000_000L + i), Instant.ofEpochMilli(1_700_000_500_000L + i));
-          ps.setString(1, r.accountId());
-          ps.setString(2, r.lpConsumerId());
-          ps.setString(3, r.extConsumerId());
-          ps.setLong(4, r.firstSeen().toEpochMilli());
-          ps.setLong(5, r.lastSeen().toEpochMilli());
-          ps.addBatch();
-          rows.add(r);
-        }
-        ps.executeBatch();
-      }
-      c.commit();
+      insert(c, "consumers", rows, false);
     }
     rows.sort(java.util.Comparator.comparing(ConsumerRecord::accountId).thenComparing(ConsumerRecord::lpConsumerId));
     return rows;
   }
+
+  /** Writes the rows into {@code table}, lp ids as text (schema 11) or as bytes (schema 12). */
+  private static void insert(Connection c, String table, List<ConsumerRecord> rows, boolean lpBytes) throws Exception {
+    c.setAutoCommit(false);
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (account_id, lp_consumer_id, ext_consumer_id, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)")) {
+      for (ConsumerRecord r : rows) {
+        ps.setString(1, r.accountId());
+        if (lpBytes) {
+          ps.setBytes(2, HexFormat.of().parseHex(r.lpConsumerId()));
+        } else {
+          ps.setString(2, r.lpConsumerId());
+        }
+        ps.setString(3, r.extConsumerId());
+        ps.setLong(4, r.firstSeen().toEpochMilli());
+        ps.setLong(5, r.lastSeen().toEpochMilli());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+    c.commit();
+    c.setAutoCommit(true);
+  }
+
+  /** The staged table as migration V12 makes it. */
+  private static final String STAGED = "CREATE TABLE consumers_v12 (account_id VARCHAR(64) NOT NULL, lp_consumer_id BYTEA NOT NULL,"
+      + " ext_consumer_id VARCHAR(512) NOT NULL, first_seen BIGINT NOT NULL, last_seen BIGINT NOT NULL, PRIMARY KEY (account_id, lp_consumer_id))";
 
   /** Every record, read back through the repository page by page (so in lp order, as the admin API lists them). */
   private static void assertAllThere(Database db, List<ConsumerRecord> expected) {
@@ -114,8 +129,7 @@ class ConsumerLpBytesTest {
     DataSource ds = h2(dir);
     List<ConsumerRecord> expected = oldStore(ds);
     try (Connection c = ds.getConnection(); Statement s = c.createStatement()) { // a crash in the middle of the copy
-      s.execute("CREATE TABLE consumers_v12 (account_id VARCHAR(64) NOT NULL, lp_consumer_id BYTEA NOT NULL, ext_consumer_id VARCHAR(512) NOT NULL,"
-          + " first_seen BIGINT NOT NULL, last_seen BIGINT NOT NULL, PRIMARY KEY (account_id, lp_consumer_id))");
+      s.execute(STAGED);
       s.execute("INSERT INTO consumers_v12 VALUES ('acct0', X'00', 'half-copied', 1, 1)");
     }
     try (Database db = Database.h2(dir)) {
@@ -129,19 +143,8 @@ class ConsumerLpBytesTest {
     DataSource ds = h2(dir);
     List<ConsumerRecord> expected = oldStore(ds);
     try (Connection c = ds.getConnection(); Statement s = c.createStatement()) { // the copy done, the old table dropped, not yet renamed
-      s.execute("CREATE TABLE consumers_v12 (account_id VARCHAR(64) NOT NULL, lp_consumer_id BYTEA NOT NULL, ext_consumer_id VARCHAR(512) NOT NULL,"
-          + " first_seen BIGINT NOT NULL, last_seen BIGINT NOT NULL, PRIMARY KEY (account_id, lp_consumer_id))");
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO consumers_v12 VALUES (?, ?, ?, ?, ?)")) {
-        for (ConsumerRecord r : expected) {
-          ps.setString(1, r.accountId());
-          ps.setBytes(2, HexFormat.of().parseHex(r.lpConsumerId()));
-          ps.setString(3, r.extConsumerId());
-          ps.setLong(4, r.firstSeen().toEpochMilli());
-          ps.setLong(5, r.lastSeen().toEpochMilli());
-          ps.addBatch();
-        }
-        ps.executeBatch();
-      }
+      s.execute(STAGED);
+      insert(c, "consumers_v12", expected, true);
       s.execute("DROP TABLE consumers");
     }
     try (Database db = Database.h2(dir)) {
