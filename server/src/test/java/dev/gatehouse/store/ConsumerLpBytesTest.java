@@ -123,14 +123,18 @@ class ConsumerLpBytesTest {
     }
   }
 
-  @Test
-  void aCopyCutShort_isMadeAgain() throws Exception {
+  /** What a crash left behind in a store of the last version, given its rows. */
+  private interface Leftover {
+    void make(Connection c, Statement s, List<ConsumerRecord> rows) throws Exception;
+  }
+
+  /** A store of the last version, then what a crash in the migration left, then a start: every record is there. */
+  private static void aStartFinishes(Leftover leftover) throws Exception {
     Path dir = Files.createTempDirectory("gatehouse-v12");
     DataSource ds = h2(dir);
     List<ConsumerRecord> expected = oldStore(ds);
-    try (Connection c = ds.getConnection(); Statement s = c.createStatement()) { // a crash in the middle of the copy
-      s.execute(STAGED);
-      s.execute("INSERT INTO consumers_v12 VALUES ('acct0', X'00', 'half-copied', 1, 1)");
+    try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+      leftover.make(c, s, expected);
     }
     try (Database db = Database.h2(dir)) {
       assertAllThere(db, expected);
@@ -138,18 +142,20 @@ class ConsumerLpBytesTest {
   }
 
   @Test
-  void aCrashBetweenDropAndRename_isFinished() throws Exception {
-    Path dir = Files.createTempDirectory("gatehouse-v12");
-    DataSource ds = h2(dir);
-    List<ConsumerRecord> expected = oldStore(ds);
-    try (Connection c = ds.getConnection(); Statement s = c.createStatement()) { // the copy done, the old table dropped, not yet renamed
+  void aCopyCutShort_isMadeAgain() throws Exception {
+    aStartFinishes((c, s, rows) -> {
       s.execute(STAGED);
-      insert(c, "consumers_v12", expected, true);
+      s.execute("INSERT INTO consumers_v12 VALUES ('acct0', X'00', 'half-copied', 1, 1)");
+    });
+  }
+
+  @Test
+  void aCrashBetweenDropAndRename_isFinished() throws Exception {
+    aStartFinishes((c, s, rows) -> { // the copy done, the old table dropped, not yet renamed
+      s.execute(STAGED);
+      insert(c, "consumers_v12", rows, true);
       s.execute("DROP TABLE consumers");
-    }
-    try (Database db = Database.h2(dir)) {
-      assertAllThere(db, expected);
-    }
+    });
   }
 
   @Test
