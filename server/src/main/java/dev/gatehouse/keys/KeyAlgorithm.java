@@ -24,4 +24,9 @@ public enum KeyAlgorithm {
   public JWSAlgorithm jws() {
     return jws;
   }
+
+  /** Whether signing the same payload twice gives the same signature (RSA PKCS#1 v1.5 does; ECDSA is randomised). */
+  public boolean deterministic() {
+    return this == RS256;
+  }
 }

@@ -24,7 +24,9 @@ import dev.gatehouse.keys.SigningKeys;
  * consumer): the old generation grew ~3 MB a second and was collected in full every ~10 s
  * (57-82 ms pauses). Who was issued a token once is a fixed table of fingerprints ({@link
  * #issuedOnce}, 1 MiB), so telling costs no allocation; a consumer asked for again after its slot
- * was taken is signed once more and cached then.
+ * was taken is signed once more and cached then. That holds for RS256, whose signatures are
+ * deterministic, so the second signature is the first token again; ES256 signatures are randomised,
+ * so ES256 tokens are kept from the first issuance and a consumer keeps the token it was given.
  *
  * <p>Thread-safe.
  */
@@ -92,11 +94,12 @@ public final class ConsumerTokenIssuer {
     ConsumerToken t = new ConsumerToken(key.sign(claims), lp, key.kid());
     long f = LpConsumerId.fingerprint(ck.account(), lp.value());
     int slot = (int) f & (SLOTS - 1);
-    if (issuedOnce.get(slot) == f) {
-      issued.put(ck, t); // the second time: worth keeping
-    } else {
-      issuedOnce.set(slot, f);
+    if (issuedOnce.get(slot) == f || !key.algorithm().deterministic()) {
+      // the second time: worth keeping; and an ES256 token is kept from the first, so that a
+      // consumer asked for again gets the token it has, not another signature of the same claims
+      issued.put(ck, t);
     }
+    issuedOnce.set(slot, f);
     return t;
   }
 
