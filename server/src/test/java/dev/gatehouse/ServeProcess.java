@@ -118,7 +118,18 @@ public final class ServeProcess implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    throw new AssertionError("no line with '" + needle + "' in:\n" + all);
+    throw new AssertionError("no line with '" + needle + "' in:\n" + all + (process.isAlive() ? "threads of the server process:\n" + threadDump(process) : ""));
+  }
+
+  /** The threads of a live JVM process ({@code jcmd PID Thread.print}): where a server that does not answer stands. */
+  public static String threadDump(Process p) {
+    try {
+      Process dump = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(p.pid()), "Thread.print")
+          .redirectErrorStream(true).start();
+      return new String(dump.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(no thread dump: " + e.getMessage() + ")";
+    }
   }
 
   /** Waits for the process to end and returns its exit code. */

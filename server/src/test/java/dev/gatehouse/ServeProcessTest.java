@@ -51,10 +51,7 @@ class ServeProcessTest {
       try {
         banner = await(lines, "ready on");
       } catch (AssertionError e) { // say where the process stands: its threads
-        Process dump = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(p.pid()), "Thread.print")
-            .redirectErrorStream(true).start();
-        String threads = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        throw new AssertionError(e.getMessage() + "\nthreads of the server process:\n" + threads, e);
+        throw new AssertionError(e.getMessage() + "\nthreads of the server process:\n" + ServeProcess.threadDump(p), e);
       }
       Matcher m = READY.matcher(banner);
       assertThat(m.find()).as(banner).isTrue();
