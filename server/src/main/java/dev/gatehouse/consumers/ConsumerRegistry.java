@@ -84,7 +84,7 @@ public final class ConsumerRegistry implements AutoCloseable {
   /** Notes that a consumer was issued a token; never blocks. */
   public void sighted(String accountId, LpConsumerId lp, String extConsumerId) {
     Instant now = clock.instant();
-    long h = hash(accountId, lp.value());
+    long h = LpConsumerId.fingerprint(accountId, lp.value());
     int slot = (int) h & (RECENT_SLOTS - 1);
     long mark = (h >>> 24) << 24 | (now.getEpochSecond() & 0xFF_FFFF);
     long last = recent.get(slot);
@@ -98,10 +98,6 @@ public final class ConsumerRegistry implements AutoCloseable {
     } else if (arrived.availablePermits() == 0) {
       arrived.release();
     }
-  }
-
-  private static long hash(String accountId, String lp) {
-    return LpConsumerId.fingerprint(accountId, lp);
   }
 
   /** Reads the revocations again (another node may have revoked, restored or erased a consumer). */
@@ -254,7 +250,7 @@ public final class ConsumerRegistry implements AutoCloseable {
     flush();
     revoked.add(key(accountId, lpConsumerId));
     if (LpConsumerId.isValid(lpConsumerId)) {
-      recent.set((int) hash(accountId, lpConsumerId) & (RECENT_SLOTS - 1), 0);
+      recent.set((int) LpConsumerId.fingerprint(accountId, lpConsumerId) & (RECENT_SLOTS - 1), 0);
     }
     Instant now = clock.instant();
     repository.revoke(accountId, lpConsumerId, now, now);

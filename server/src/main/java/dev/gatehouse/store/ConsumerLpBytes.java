@@ -26,6 +26,10 @@ final class ConsumerLpBytes {
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerLpBytes.class);
   private static final String STAGED = "consumers_v12";
   private static final int PAGE = 5_000;
+  /** The new table, under its staging name (tests make the leftovers of a crash with it). */
+  static final String CREATE_STAGED = "CREATE TABLE " + STAGED + " (account_id VARCHAR(64) NOT NULL, lp_consumer_id BYTEA NOT NULL,"
+      + " ext_consumer_id VARCHAR(512) NOT NULL, first_seen BIGINT NOT NULL, last_seen BIGINT NOT NULL,"
+      + " PRIMARY KEY (account_id, lp_consumer_id))";
 
   private ConsumerLpBytes() {}
 
@@ -52,9 +56,7 @@ final class ConsumerLpBytes {
       if (staged) {
         s.execute("DROP TABLE " + STAGED); // an unfinished copy
       }
-      s.execute("CREATE TABLE " + STAGED + " (account_id VARCHAR(64) NOT NULL, lp_consumer_id BYTEA NOT NULL,"
-          + " ext_consumer_id VARCHAR(512) NOT NULL, first_seen BIGINT NOT NULL, last_seen BIGINT NOT NULL,"
-          + " PRIMARY KEY (account_id, lp_consumer_id))");
+      s.execute(CREATE_STAGED);
       long[] copied = copy(c, postgres);
       if (!postgres) {
         c.commit();

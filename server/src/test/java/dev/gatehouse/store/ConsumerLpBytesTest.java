@@ -66,10 +66,6 @@ class ConsumerLpBytesTest {
     c.setAutoCommit(true);
   }
 
-  /** The staged table as migration V12 makes it. */
-  private static final String STAGED = "CREATE TABLE consumers_v12 (account_id VARCHAR(64) NOT NULL, lp_consumer_id BYTEA NOT NULL,"
-      + " ext_consumer_id VARCHAR(512) NOT NULL, first_seen BIGINT NOT NULL, last_seen BIGINT NOT NULL, PRIMARY KEY (account_id, lp_consumer_id))";
-
   /** Every record, read back through the repository page by page (so in lp order, as the admin API lists them). */
   private static void assertAllThere(Database db, List<ConsumerRecord> expected) {
     JdbcConsumerRepository repo = new JdbcConsumerRepository(db);
@@ -144,7 +140,7 @@ class ConsumerLpBytesTest {
   @Test
   void aCopyCutShort_isMadeAgain() throws Exception {
     aStartFinishes((c, s, rows) -> {
-      s.execute(STAGED);
+      s.execute(ConsumerLpBytes.CREATE_STAGED);
       s.execute("INSERT INTO consumers_v12 VALUES ('acct0', X'00', 'half-copied', 1, 1)");
     });
   }
@@ -152,7 +148,7 @@ class ConsumerLpBytesTest {
   @Test
   void aCrashBetweenDropAndRename_isFinished() throws Exception {
     aStartFinishes((c, s, rows) -> { // the copy done, the old table dropped, not yet renamed
-      s.execute(STAGED);
+      s.execute(ConsumerLpBytes.CREATE_STAGED);
       insert(c, "consumers_v12", rows, true);
       s.execute("DROP TABLE consumers");
     });
