@@ -24,12 +24,17 @@ public final class Main {
   /** The thread setting up logging's defaults; {@link #awaitLogging()} before changing them. */
   private static volatile Thread LOGGING;
 
-  /** Waits until logging has its defaults, so that settings made after it are not overwritten by them. */
+  /**
+   * Waits until logging has its defaults, so that settings made after it are not overwritten by
+   * them, and so that loggers made after it are real ones: a logger asked for while SLF4J starts up
+   * on the other thread is a stand-in that may never be connected (its lines are lost). No time
+   * limit: a server that logs nothing is worse than one that starts a moment later.
+   */
   static void awaitLogging() {
     Thread t = LOGGING;
     if (t != null) {
       try {
-        t.join(10_000);
+        t.join();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

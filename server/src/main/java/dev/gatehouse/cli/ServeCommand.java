@@ -20,7 +20,6 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Run the server. Every option has an environment twin, shown in brackets.")
 final class ServeCommand implements Callable<Integer> {
-  private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
   static final AtomicBoolean RUNNING = new AtomicBoolean();
 
   @Option(names = "--data", defaultValue = "${env:GATEHOUSE_DATA:-gatehouse-data}",
@@ -221,6 +220,10 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Main.awaitLogging(); // the defaults first, then --log-format and --log-level over them
+    // Not a static field: this class is loaded while logging still starts on its own thread, and
+    // SLF4J hands out a stand-in logger then, which can stay silent for good if it is made just as
+    // start-up finishes (the "ready on" line was lost that way about once in 40 loaded starts).
+    Logger log = LoggerFactory.getLogger(ServeCommand.class);
     dev.gatehouse.config.LogSetup.apply(logFormat, logLevel);
     if (otlpEndpoint != null && !otlpEndpoint.isBlank()) {
       dev.gatehouse.tracing.Tracing.start(otlpEndpoint.trim(), Gatehouse.VERSION);
@@ -257,13 +260,13 @@ final class ServeCommand implements Callable<Integer> {
     }
     Gatehouse g = Gatehouse.start(b.build());
     RUNNING.set(true);
-    LOG.info(g.banner());
+    log.info(g.banner());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("stopping: finishing in-flight requests");
+      log.info("stopping: finishing in-flight requests");
       g.close();
       dev.gatehouse.tracing.Tracing.stop();
-      LOG.info("stopped");
+      log.info("stopped");
       stopped.countDown();
     }, "gatehouse-shutdown"));
     try {
