@@ -28,6 +28,7 @@ final class WarmupCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Main.awaitLogging(); // the server's loggers are made below, once logging is up (see ServeCommand)
     Path dir = null;
     try {
       dir = Files.createTempDirectory("gatehouse-warmup");
