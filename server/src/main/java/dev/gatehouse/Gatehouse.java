@@ -380,6 +380,7 @@ public final class Gatehouse implements AutoCloseable {
     }
 
     void close() {
+      conversations.close(); // HTTP is closed by now: nothing more is queued
       dispatcher.close();
       http.shutdownNow();
     }

@@ -30,6 +30,7 @@ public final class Database implements AutoCloseable {
       new java.util.concurrent.ConcurrentHashMap<>();
   private volatile io.micrometer.core.instrument.Timer queries;
   private volatile io.micrometer.core.instrument.Timer updates;
+  private volatile io.micrometer.core.instrument.DistributionSummary batches;
   /** The embedded H2 file's compaction; null on PostgreSQL. */
   private H2Housekeeping housekeeping;
 
@@ -272,6 +273,8 @@ public final class Database implements AutoCloseable {
         .description("Store statements").publishPercentileHistogram().register(registry);
     updates = io.micrometer.core.instrument.Timer.builder("gatehouse.store").tag("op", "update")
         .description("Store statements").publishPercentileHistogram().register(registry);
+    batches = io.micrometer.core.instrument.DistributionSummary.builder("gatehouse.store.batch.changes")
+        .description("Changes written together in one group commit (the sandbox's conversation changes)").register(registry);
     if (housekeeping != null) {
       housekeeping.bindMetrics(registry);
     }
@@ -280,6 +283,14 @@ public final class Database implements AutoCloseable {
   /** The embedded H2 file's housekeeping; null on PostgreSQL (or when it could not start). */
   H2Housekeeping housekeeping() {
     return housekeeping;
+  }
+
+  /** A group commit wrote this many changes in one transaction. */
+  void recordBatch(int changes) {
+    io.micrometer.core.instrument.DistributionSummary b = batches;
+    if (b != null) {
+      b.record(changes);
+    }
   }
 
   void record(boolean update, long nanos) {

@@ -18,16 +18,21 @@ import java.util.function.Function;
 /**
  * Sandbox conversations in {@code sandbox_conversations}, their events in {@code sandbox_events},
  * the deliveries they owe in {@code sandbox_deliveries}. A change locks the conversation's row
- * ({@code SELECT ... FOR UPDATE}), so changes to one conversation take turns on every node.
- * Thread-safe.
+ * ({@code SELECT ... FOR UPDATE}), so changes to one conversation take turns on every node. Changes
+ * are written through a {@link GroupCommit}: one writer per node, concurrent changes in one
+ * transaction, each answered after its commit. Thread-safe.
  */
-public final class JdbcConversationRepository implements ConversationRepository {
+public final class JdbcConversationRepository implements ConversationRepository, AutoCloseable {
   private static final String COLUMNS = "conversation_id, account_id, client_id, lp_consumer_id, skill_id, ttr_type, agent_id, state,"
       + " close_reason, started_at, ended_at, updated_at, next_sequence, next_event";
+  /** Changes waiting for the writer at most: past that a change is refused (503) rather than queued. */
+  private static final int QUEUE = 4096;
   private final Jdbc jdbc;
+  private final GroupCommit<Request> writes;
 
   public JdbcConversationRepository(Database db) {
     this.jdbc = new Jdbc(db);
+    this.writes = new GroupCommit<>(db, "conversation", QUEUE, JdbcConversationRepository::writeBatch);
   }
 
   @Override
@@ -83,54 +88,158 @@ public final class JdbcConversationRepository implements ConversationRepository 
     }
   }
 
+  /** A change's own exception, carried out of the shared transaction: the change wrote nothing, the others of its batch stand. */
+  private record Refusal(RuntimeException e) {}
+
+  /** A change waiting for the writer: the conversation and what to do to it. */
+  private record Request(String id, Function<Conversation, ? extends Change<?>> change) {}
+
+  /**
+   * Changes go through the group commit: concurrent changes (of different conversations, or in
+   * turn of one) share a transaction, and each caller is answered after that commit. A change that
+   * throws has written nothing (changes run before the writes), so its exception is carried out
+   * rather than failing the batch.
+   */
   @Override
+  @SuppressWarnings("unchecked")
   public <T> Optional<T> change(String id, Function<Conversation, Change<T>> change) {
-    return jdbc.transaction(c -> {
-      Conversation cur;
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM sandbox_conversations WHERE conversation_id = ? FOR UPDATE")) {
-        ps.setString(1, id);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (!rs.next()) {
-            return Optional.empty();
-          }
-          cur = row(rs);
+    Object out = writes.run(id, new Request(id, change));
+    if (out instanceof Refusal r) {
+      throw r.e();
+    }
+    return (Optional<T>) out;
+  }
+
+  /**
+   * Writes a batch of changes in five statements whatever its size: locks and reads its
+   * conversations (in id order: the batch's order, so two nodes cannot deadlock), runs the changes
+   * in turn on them (a later change of one conversation sees the earlier one's result), then
+   * writes the conversations that changed, the open-conversation rows of those closed, and all new
+   * events and deliveries, each as one batched statement.
+   */
+  private static void writeBatch(Connection c, List<GroupCommit.Pending<Request>> batch) throws SQLException {
+    java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
+    for (GroupCommit.Pending<Request> p : batch) {
+      ids.add(p.request.id());
+    }
+    java.util.Map<String, Conversation> before = lock(c, ids);
+    java.util.Map<String, Conversation> now = new java.util.HashMap<>(before);
+    List<ConversationEvent> events = new java.util.ArrayList<>();
+    List<Delivery> deliveries = new java.util.ArrayList<>();
+    java.util.Set<String> touched = new java.util.HashSet<>();
+    for (GroupCommit.Pending<Request> p : batch) {
+      Conversation cur = now.get(p.request.id());
+      if (cur == null) {
+        p.answer(Optional.empty());
+        continue;
+      }
+      Change<?> done;
+      try {
+        done = p.request.change().apply(cur);
+      } catch (RuntimeException e) {
+        p.answer(new Refusal(e));
+        continue;
+      }
+      if (done == null) {
+        p.answer(Optional.empty());
+        continue;
+      }
+      now.put(cur.id(), done.conversation());
+      touched.add(cur.id());
+      events.addAll(done.events());
+      deliveries.addAll(done.deliveries());
+      p.answer(Optional.ofNullable(done.result()));
+    }
+    List<Conversation> changed = new java.util.ArrayList<>();
+    List<Conversation> closed = new java.util.ArrayList<>();
+    for (String id : ids) {
+      Conversation was = before.get(id);
+      Conversation is = now.get(id);
+      if (touched.contains(id)) {
+        changed.add(is);
+        if (was.open() && !is.open()) {
+          closed.add(was);
         }
       }
-      Change<T> done = change.apply(cur);
-      if (done == null) {
-        return Optional.empty();
-      }
+    }
+    if (!changed.isEmpty()) {
       try (PreparedStatement ps = c.prepareStatement("UPDATE sandbox_conversations SET agent_id = ?, state = ?, close_reason = ?, ended_at = ?,"
           + " updated_at = ?, next_sequence = ?, next_event = ? WHERE conversation_id = ?")) {
-        Conversation n = done.conversation();
-        ps.setString(1, n.agentId());
-        ps.setString(2, n.open() ? "OPEN" : "CLOSE");
-        ps.setString(3, n.closeReason());
-        Jdbc.setInstant(ps, 4, n.endedAt());
-        ps.setLong(5, n.updatedAt().toEpochMilli());
-        ps.setInt(6, n.nextSequence());
-        ps.setInt(7, n.nextEvent());
-        ps.setString(8, id);
-        ps.executeUpdate();
+        for (Conversation n : changed) {
+          ps.setString(1, n.agentId());
+          ps.setString(2, n.open() ? "OPEN" : "CLOSE");
+          ps.setString(3, n.closeReason());
+          Jdbc.setInstant(ps, 4, n.endedAt());
+          ps.setLong(5, n.updatedAt().toEpochMilli());
+          ps.setInt(6, n.nextSequence());
+          ps.setInt(7, n.nextEvent());
+          ps.setString(8, n.id());
+          ps.addBatch();
+        }
+        ps.executeBatch();
       }
-      if (cur.open() && !done.conversation().open()) {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM sandbox_open_conversations WHERE account_id = ? AND lp_consumer_id = ? AND conversation_id = ?")) {
-          ps.setString(1, cur.account().value());
-          ps.setString(2, cur.lpConsumerId());
-          ps.setString(3, id);
-          ps.executeUpdate();
+    }
+    if (!closed.isEmpty()) {
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM sandbox_open_conversations WHERE account_id = ? AND lp_consumer_id = ? AND conversation_id = ?")) {
+        for (Conversation was : closed) {
+          ps.setString(1, was.account().value());
+          ps.setString(2, was.lpConsumerId());
+          ps.setString(3, was.id());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    }
+    insertEvents(c, events);
+    JdbcDeliveryRepository.insert(c, deliveries);
+  }
+
+  /** Reads and locks the conversations there are of {@code ids}, in id order. */
+  private static java.util.Map<String, Conversation> lock(Connection c, java.util.Collection<String> ids) throws SQLException {
+    String in = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
+    java.util.Map<String, Conversation> out = new java.util.HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM sandbox_conversations WHERE conversation_id IN (" + in + ")"
+        + " ORDER BY conversation_id FOR UPDATE")) {
+      int i = 1;
+      for (String id : ids) {
+        ps.setString(i++, id);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Conversation conv = row(rs);
+          out.put(conv.id(), conv);
         }
       }
-      write(c, done);
-      return Optional.ofNullable(done.result());
-    });
+    }
+    return out;
+  }
+
+  /** Transactions the writer committed (tests: how changes were batched). */
+  long commits() {
+    return writes.commits();
+  }
+
+  /** Changes waiting for the writer. */
+  int queued() {
+    return writes.queued();
+  }
+
+  /** Answers changes still queued with a failure, after the batch in hand is written. */
+  @Override
+  public void close() {
+    writes.close();
   }
 
   private static void write(Connection c, Change<?> change) throws SQLException {
-    if (!change.events().isEmpty()) {
+    insertEvents(c, change.events());
+    JdbcDeliveryRepository.insert(c, change.deliveries());
+  }
+
+  private static void insertEvents(Connection c, List<ConversationEvent> events) throws SQLException {
+    if (!events.isEmpty()) {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO sandbox_events (conversation_id, event_no, seq, occurred_at, originator_id,"
           + " originator_role, kind, change_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-        for (ConversationEvent e : change.events()) {
+        for (ConversationEvent e : events) {
           ps.setString(1, e.conversationId());
           ps.setInt(2, e.eventNo());
           if (e.sequence() == null) {
@@ -148,7 +257,6 @@ public final class JdbcConversationRepository implements ConversationRepository 
         ps.executeBatch();
       }
     }
-    JdbcDeliveryRepository.insert(c, change.deliveries());
   }
 
   @Override

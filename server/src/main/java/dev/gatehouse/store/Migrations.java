@@ -38,7 +38,8 @@ final class Migrations {
       "V9__shared_auth_failures.sql",
       "V10__sandbox.sql",
       "V11__key_custody.sql",
-      "V12__consumers_lp_bytes.sql");
+      "V12__consumers_lp_bytes.sql",
+      "V13__sandbox_deliveries_due_order.sql");
   /** Work SQL alone cannot do the same way on H2 and PostgreSQL: run after that version's file, before it is recorded. */
   private static final Map<Integer, Step> STEPS = Map.of(12, ConsumerLpBytes::migrate);
   private static final String LOCK = "schema-migrations";

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -138,5 +139,92 @@ class SandboxStoreContractTest {
 
     assertThat(queue.purge(T0.plusSeconds(32))).as("finished before the cutoff").isEqualTo(1);
     assertThat(queue.list(ACCOUNT, null, 0, 10)).extracting(Delivery::id).containsExactly(b);
+  }
+
+  private static ConversationRepository.Change<Integer> close(Conversation c) {
+    ConversationRepository.Change<Integer> e = oneEvent(c, "ConversationChange", owed(c, "{\"closed\":true}"));
+    Conversation n = e.conversation();
+    return new ConversationRepository.Change<>(new Conversation(n.id(), n.account(), n.clientId(), n.lpConsumerId(), n.skillId(), n.ttrType(),
+        n.agentId(), false, "CONSUMER", n.startedAt(), T0, T0, n.nextSequence(), n.nextEvent()), e.events(), e.deliveries(), e.result());
+  }
+
+  /**
+   * Changes that wait together are written in one transaction (the writer is held inside a first
+   * change until six more are queued, in a known order): two of one conversation, a refusal, a
+   * close followed by a change the closed conversation refuses, and an unknown conversation. Each
+   * caller gets its own answer, and the store holds exactly what the answers say.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"h2", "postgresql"})
+  void changesWaitingTogether_areWrittenInOneBatch_eachWithItsOwnAnswer(String kind) throws Exception {
+    Database db = open(kind);
+    JdbcConversationRepository repo = new JdbcConversationRepository(db);
+    toClose.add(0, repo);
+    java.util.function.Function<Conversation, ConversationRepository.Change<Void>> opening = c -> {
+      ConversationRepository.Change<Integer> e = oneEvent(c, "ConversationChange", null);
+      return new ConversationRepository.Change<>(e.conversation(), e.events(), List.of(), null);
+    };
+    Conversation a = repo.open(fresh("lp-a", T0), opening);
+    Conversation b = repo.open(fresh("lp-b", T0), opening);
+    Conversation c = repo.open(fresh("lp-c", T0), opening);
+    java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newCachedThreadPool();
+    try {
+      java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+      var held = callers.submit(() -> repo.change(a.id(), x -> {
+        inside.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+        return oneEvent(x, "ContentEvent", owed(x, "{\"held\":1}"));
+      }));
+      assertThat(inside.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      List<java.util.concurrent.Future<Optional<Integer>>> answers = new ArrayList<>();
+      List<java.util.concurrent.Callable<Optional<Integer>>> queued = List.of(
+          () -> repo.change(b.id(), x -> oneEvent(x, "ContentEvent", owed(x, "{\"b\":1}"))),
+          () -> repo.change(c.id(), x -> {
+            throw new IllegalStateException("refused: c");
+          }),
+          () -> repo.change(b.id(), x -> oneEvent(x, "ContentEvent", owed(x, "{\"b\":2}"))),
+          () -> repo.change(a.id(), SandboxStoreContractTest::close),
+          () -> repo.change(a.id(), x -> {
+            if (!x.open()) {
+              throw new IllegalStateException("refused: closed");
+            }
+            return oneEvent(x, "ContentEvent", null);
+          }),
+          () -> repo.change("no-such", x -> oneEvent(x, "ContentEvent", null)));
+      for (int i = 0; i < queued.size(); i++) {
+        answers.add(callers.submit(queued.get(i)));
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (repo.queued() < i + 1 && System.nanoTime() < end) {
+          Thread.sleep(2);
+        }
+        assertThat(repo.queued()).isEqualTo(i + 1);
+      }
+      release.countDown();
+      assertThat(held.get(10, java.util.concurrent.TimeUnit.SECONDS)).contains(1);
+      assertThat(answers.get(0).get(10, java.util.concurrent.TimeUnit.SECONDS)).contains(1);
+      assertThatThrownBy(() -> answers.get(1).get(10, java.util.concurrent.TimeUnit.SECONDS)).cause().hasMessage("refused: c");
+      assertThat(answers.get(2).get(10, java.util.concurrent.TimeUnit.SECONDS)).as("sees the first change of b").contains(2);
+      assertThat(answers.get(3).get(10, java.util.concurrent.TimeUnit.SECONDS)).contains(2);
+      assertThatThrownBy(() -> answers.get(4).get(10, java.util.concurrent.TimeUnit.SECONDS)).cause().hasMessage("refused: closed");
+      assertThat(answers.get(5).get(10, java.util.concurrent.TimeUnit.SECONDS)).isEmpty();
+      assertThat(repo.commits()).as("the held change alone, then the six together, not one by one").isEqualTo(2);
+    } finally {
+      callers.shutdownNow();
+    }
+    assertThat(repo.events(a.id(), 0, 10)).extracting(ConversationEvent::eventNo).containsExactly(0, 1, 2);
+    assertThat(repo.events(b.id(), 0, 10)).extracting(ConversationEvent::eventNo).containsExactly(0, 1, 2);
+    assertThat(repo.events(c.id(), 0, 10)).extracting(ConversationEvent::eventNo).containsExactly(0);
+    assertThat(repo.find(a.id()).orElseThrow().open()).isFalse();
+    assertThat(repo.find(b.id()).orElseThrow().nextSequence()).isEqualTo(3);
+    assertThat(repo.find(c.id()).orElseThrow().nextSequence()).isEqualTo(1);
+    assertThat(new JdbcDeliveryRepository(db).due(T0, 10)).extracting(Delivery::body)
+        .containsExactlyInAnyOrder("{\"held\":1}", "{\"b\":1}", "{\"b\":2}", "{\"closed\":true}");
+    assertThat(repo.open(fresh("lp-a", T0), opening).id()).as("closing a freed its consumer").isNotEqualTo(a.id());
+    assertThat(repo.open(fresh("lp-b", T0), opening).id()).as("b is still open").isEqualTo(b.id());
   }
 }
