@@ -239,7 +239,7 @@ final class ConsoleEndpoints {
           || f instanceof dev.gatehouse.accounts.AccountDirectory.DuplicateAccountException) {
         s.error(f instanceof ApiException e ? e.error.description() : f.getMessage());
         redirect(ctx, back);
-      } else if (f instanceof dev.gatehouse.store.StoreBusyException) {
+      } else if (f instanceof dev.gatehouse.store.StoreException e && e.busy()) {
         s.error("The server is busy writing other changes, so nothing was changed. Try again in a moment.");
         redirect(ctx, back);
       } else if (f instanceof dev.gatehouse.store.StoreException) {

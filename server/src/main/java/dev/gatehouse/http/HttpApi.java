@@ -257,7 +257,7 @@ public final class HttpApi {
           java.util.Map.of("Retry-After", "5")));
     } else if (f instanceof dev.gatehouse.issuance.CallerStanding.StaleViewException e) {
       Responses.error(ctx, new ApiError(503, "temporarily_unavailable", e.getMessage(), java.util.Map.of("Retry-After", "30")));
-    } else if (f instanceof dev.gatehouse.store.StoreBusyException e) {
+    } else if (f instanceof StoreException e && e.busy()) {
       Responses.error(ctx, new ApiError(503, "temporarily_unavailable", e.getMessage(), java.util.Map.of("Retry-After", "1")));
     } else if (f instanceof StoreException e) {
       LOG.error("store failure on {} {}: {}", ctx.request().method(), ctx.request().path(), e.getMessage());

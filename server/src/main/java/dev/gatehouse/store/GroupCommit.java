@@ -37,7 +37,7 @@ import javax.sql.DataSource;
  * (the change may or may not be written, as for any transaction whose commit fails); when no
  * connection can be had, the whole batch is answered with that failure at once, not tried unit by
  * unit. At most {@code capacity} units wait; past that a caller is refused at once with a
- * {@link StoreBusyException} (a 503), so a flood of writes costs bounded memory. Thread-safe.
+ * {@link StoreException#busy} (a 503), so a flood of writes costs bounded memory. Thread-safe.
  */
 final class GroupCommit<R> implements AutoCloseable {
   /** The most units in one transaction: bounds a transaction's locks and the cost of a retry one by one. */
@@ -98,7 +98,7 @@ final class GroupCommit<R> implements AutoCloseable {
     }
     startWriter();
     if (!queue.offer(unit)) {
-      throw new StoreBusyException("the store's write queue is full (" + capacity + " changes waiting); nothing was written, try again shortly");
+      throw StoreException.busy("the store's write queue is full (" + capacity + " changes waiting); nothing was written, try again shortly");
     }
     if (closed) {
       failQueued(); // close() may have drained the queue just before this unit went in

@@ -205,7 +205,7 @@ class GroupCommitTest {
       queued.add(callers.submit(() -> gc.run(k, insert(k, 0))));
     }
     awaitQueued(gc, 2);
-    assertThatThrownBy(() -> gc.run("over", insert("over", 0))).isInstanceOf(StoreBusyException.class)
+    assertThatThrownBy(() -> gc.run("over", insert("over", 0))).isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.busy()).isTrue())
         .hasMessageContaining("write queue is full");
     release.countDown();
     for (Future<Object> f : queued) {
