@@ -45,6 +45,7 @@ bench_ref() { # seconds -> sets ref (openssl RSA-2048 sign/s on all cores) and r
 
 bench_mem_mb() { awk -v k="$2:" '$1 == k {printf "%.0f", $2 / 1024}' "/proc/$1/status"; } # pid VmHWM|VmRSS -> MB
 
+bench_jfr_opt() { echo "-XX:StartFlightRecording=filename=$1,settings=profile,dumponexit=true"; } # file -> the JVM option recording a JFR profile to it
 bench_cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # pid -> user + system time, clock ticks
 
 bench_thread_ticks() { # pid -> "name ticks" per kind of thread (digits dropped from names), user + system

@@ -15,10 +15,10 @@ import javax.sql.DataSource;
 /**
  * Group commit: requests handed in by many threads are written by one writer thread, as many as
  * are waiting (up to {@link #MAX_BATCH}) in one transaction, and each caller is answered only
- * after the commit that holds its request. The {@link Writer} sees the whole batch, so it can read
- * and write it in a few statements (a statement per table, not per request). So an acknowledged change is as durable as with a
+ * after the commit that holds its request. So an acknowledged change is as durable as with a
  * transaction of its own, and N concurrent changes cost one commit (one chunk written to the H2
- * file, one WAL flush on PostgreSQL) instead of N. A lone change does not wait for company: the
+ * file, one WAL flush on PostgreSQL) instead of N. The {@link Writer} sees the whole batch, so it
+ * can read and write it in a few statements (a statement per table, not per request). A lone change does not wait for company: the
  * writer takes what is queued when it is free, so batches form only while a commit is running.
  *
  * <p>Rules a writer must keep:
@@ -33,14 +33,16 @@ import javax.sql.DataSource;
  *       should lock them in key order, so that two nodes' batches cannot deadlock each other.
  * </ul>
  *
- * <p>Failures: a commit that fails answers every unit of its batch with a {@link StoreException}
+ * <p>Failures: a commit that fails answers every request of its batch with a {@link StoreException}
  * (the change may or may not be written, as for any transaction whose commit fails); when no
- * connection can be had, the whole batch is answered with that failure at once, not tried unit by
- * unit. At most {@code capacity} units wait; past that a caller is refused at once with a
+ * connection can be had, the whole batch is answered with that failure at once, not tried one by
+ * one. The transaction is handled here rather than by {@code Jdbc.transaction}, which cannot tell
+ * a failed commit (never retried: it may have been written) from a failed write (retried alone).
+ * At most {@code capacity} requests wait; past that a caller is refused at once with a
  * {@link StoreException#busy} (a 503), so a flood of writes costs bounded memory. Thread-safe.
  */
 final class GroupCommit<R> implements AutoCloseable {
-  /** The most units in one transaction: bounds a transaction's locks and the cost of a retry one by one. */
+  /** The most requests in one transaction: bounds a transaction's locks and the cost of a retry one by one. */
   static final int MAX_BATCH = 64;
 
   /** Writes a batch of requests on the connection, in its transaction, and sets each one's answer. */

@@ -126,7 +126,7 @@ public final class JdbcConversationRepository implements ConversationRepository,
     java.util.Map<String, Conversation> now = new java.util.HashMap<>(before);
     List<ConversationEvent> events = new java.util.ArrayList<>();
     List<Delivery> deliveries = new java.util.ArrayList<>();
-    java.util.Set<String> touched = new java.util.HashSet<>();
+    java.util.Set<String> touched = new java.util.LinkedHashSet<>(); // the rows are locked already: any order will do
     for (GroupCommit.Pending<Request> p : batch) {
       Conversation cur = now.get(p.request.id());
       if (cur == null) {
@@ -152,14 +152,12 @@ public final class JdbcConversationRepository implements ConversationRepository,
     }
     List<Conversation> changed = new java.util.ArrayList<>();
     List<Conversation> closed = new java.util.ArrayList<>();
-    for (String id : ids) {
+    for (String id : touched) {
       Conversation was = before.get(id);
       Conversation is = now.get(id);
-      if (touched.contains(id)) {
-        changed.add(is);
-        if (was.open() && !is.open()) {
-          closed.add(was);
-        }
+      changed.add(is);
+      if (was.open() && !is.open()) {
+        closed.add(was);
       }
     }
     if (!changed.isEmpty()) {
