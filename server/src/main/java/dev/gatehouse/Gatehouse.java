@@ -622,7 +622,16 @@ public final class Gatehouse implements AutoCloseable {
     closed = true;
     up.set(false);
     dev.gatehouse.config.LogSetup.quietShutdown();
-    scheduler.shutdownNow();
+    // no interrupt (shutdownNow): a task in the store's file I/O would close H2's file, and the
+    // consumer records written below would be lost; periodic tasks stop, a running one finishes
+    scheduler.shutdown();
+    try {
+      if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
+        LOG.warn("a scheduled task (key rotation or housekeeping) was still running at shutdown");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     sync.close();
     try {
       listener.shutdown(30);
