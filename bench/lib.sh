@@ -45,7 +45,9 @@ bench_ref() { # seconds -> sets ref (openssl RSA-2048 sign/s on all cores) and r
 
 bench_mem_mb() { awk -v k="$2:" '$1 == k {printf "%.0f", $2 / 1024}' "/proc/$1/status"; } # pid VmHWM|VmRSS -> MB
 
-bench_jfr_opt() { echo "-XX:StartFlightRecording=filename=$1,settings=profile,dumponexit=true"; } # file -> the JVM option recording a JFR profile to it
+bench_java_opts() { # jfr-file -> $JAVA_OPTS, and under BENCH_PROFILE=1 a JFR recording of the server to that file (one per server)
+  echo "${JAVA_OPTS:-}${BENCH_PROFILE:+ -XX:StartFlightRecording=filename=$1,settings=profile,dumponexit=true}"
+}
 bench_cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # pid -> user + system time, clock ticks
 
 bench_thread_ticks() { # pid -> "name ticks" per kind of thread (digits dropped from names), user + system

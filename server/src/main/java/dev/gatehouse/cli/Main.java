@@ -57,8 +57,8 @@ public final class Main {
   /**
    * System properties the process runs with unless the command line sets them. Netty 4.2 registers
    * JFR event types for its buffer allocator whenever the JDK has JFR, and the JDK then generates
-   * and compiles a handler class per event type while the server starts: about 250 ms of a 1.4-1.6
-   * s start on two cores (median of 8 restarts each), for events nobody records. Off unless asked
+   * and compiles a handler class per event type while the server starts: 150-310 ms of a 1.3-1.9 s
+   * start on two cores (medians of 6-8 starts, interleaved), for events nobody records. Off unless asked
    * for ({@code -Dio.netty.jfr.enabled=true}). Must run before Netty's first class is loaded.
    */
   static void systemDefaults() {
