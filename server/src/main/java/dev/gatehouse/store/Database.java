@@ -304,11 +304,20 @@ public final class Database implements AutoCloseable {
     return description;
   }
 
-  /** Whether a connection can be had and answers {@code SELECT 1} (within the pool's 3 s and a 2 s query timeout). */
+  /**
+   * Whether a connection can be had and answers {@code SELECT 1} (within the pool's 3 s and a 2 s query timeout).
+   * H2 applies a statement's query timeout to its whole session, so the timeout is taken off again
+   * before the connection goes back to the pool: left on, every later query and write on that
+   * connection (the webhook queue, the registry's batches) was cancelled after 2 s.
+   */
   public boolean ping() {
     try (Connection c = pool.getConnection(); var st = c.createStatement()) {
       st.setQueryTimeout(2);
-      st.execute("SELECT 1");
+      try {
+        st.execute("SELECT 1");
+      } finally {
+        st.setQueryTimeout(0);
+      }
       return true;
     } catch (SQLException e) {
       return false;
