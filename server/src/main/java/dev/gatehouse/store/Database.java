@@ -33,6 +33,8 @@ public final class Database implements AutoCloseable {
   private volatile io.micrometer.core.instrument.DistributionSummary batches;
   /** The embedded H2 file's compaction; null on PostgreSQL. */
   private H2Housekeeping housekeeping;
+  /** The embedded H2 file's check that a commit can be found after a crash; null on PostgreSQL. */
+  private H2CommitChain chain;
 
   private Database(HikariDataSource pool, String description, String jdbcUrl, String schema) {
     this.pool = pool;
@@ -54,7 +56,9 @@ public final class Database implements AutoCloseable {
     String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("gatehouse") + ";DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=8192;WRITE_DELAY=0"
         + ";RETENTION_TIME=" + H2Housekeeping.RETENTION_MILLIS;
     Database db = open(url, null, null, "H2 " + dataDir.toAbsolutePath().resolve("gatehouse.mv.db"), 4);
-    db.housekeeping = H2Housekeeping.start(db.pool);
+    org.h2.mvstore.MVStore store = H2Housekeeping.mvStore(db.pool);
+    db.housekeeping = H2Housekeeping.start(store);
+    db.chain = H2CommitChain.of(store);
     return db;
   }
 
@@ -278,11 +282,32 @@ public final class Database implements AutoCloseable {
     if (housekeeping != null) {
       housekeeping.bindMetrics(registry);
     }
+    if (chain != null) {
+      io.micrometer.core.instrument.FunctionCounter.builder("gatehouse.store.header.rewrites", chain, H2CommitChain::repairs)
+          .description("H2 file headers written again after a commit so that a crash cannot lose it (see H2CommitChain)").register(registry);
+    }
   }
 
   /** The embedded H2 file's housekeeping; null on PostgreSQL (or when it could not start). */
   H2Housekeeping housekeeping() {
     return housekeeping;
+  }
+
+  /**
+   * Every write path calls this after its commit and before it answers its caller: on H2 it makes
+   * sure the commit will be found when the file is opened after a kill -9 ({@link H2CommitChain});
+   * on PostgreSQL a commit is durable when it returns, and this does nothing.
+   */
+  void committed() {
+    H2CommitChain c = chain;
+    if (c != null) {
+      c.check();
+    }
+  }
+
+  /** The embedded H2 file's commit-chain check; null on PostgreSQL (or when this H2 lacks what it needs). */
+  H2CommitChain commitChain() {
+    return chain;
   }
 
   /** A group commit wrote this many changes in one transaction. */

@@ -69,14 +69,20 @@ final class H2Housekeeping implements AutoCloseable {
     this.thread.setDaemon(true);
   }
 
-  /** Starts housekeeping for the H2 database behind {@code ds}; null (with a warning) if it is not one this class knows. */
-  static H2Housekeeping start(DataSource ds) {
-    MVStore store;
+  /** The MVStore of the H2 database behind {@code ds}; null (with a warning) if it is not one this class knows. */
+  static MVStore mvStore(DataSource ds) {
     try (Connection c = ds.getConnection()) {
       org.h2.engine.Session session = c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession();
-      store = ((org.h2.engine.SessionLocal) session).getDatabase().getStore().getMvStore();
+      return ((org.h2.engine.SessionLocal) session).getDatabase().getStore().getMvStore();
     } catch (SQLException | RuntimeException e) {
       LOG.warn("H2 housekeeping is off ({}): the store's file will grow with every write", e.getClass().getSimpleName());
+      return null;
+    }
+  }
+
+  /** Starts housekeeping for {@code store}; null (with a warning) if it is not a single file. */
+  static H2Housekeeping start(MVStore store) {
+    if (store == null) {
       return null;
     }
     if (!(store.getFileStore() instanceof RandomAccessStore)) {

@@ -89,6 +89,7 @@ final class Jdbc {
       try {
         T result = work.run(c);
         c.commit();
+        db.committed();
         return result;
       } catch (SQLException | RuntimeException e) {
         c.rollback();
@@ -110,7 +111,9 @@ final class Jdbc {
     io.opentelemetry.api.trace.Span span = span("update", sql);
     try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       binder.bind(ps);
-      return ps.executeUpdate();
+      int changed = ps.executeUpdate();
+      db.committed();
+      return changed;
     } catch (SQLException e) {
       if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
         return -1;

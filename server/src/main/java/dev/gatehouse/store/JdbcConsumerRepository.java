@@ -83,6 +83,7 @@ public final class JdbcConsumerRepository implements ConsumerRepository {
         }
       }
       c.commit();
+      db.committed();
     } catch (SQLException e) {
       throw failure(e);
     } finally {
@@ -163,6 +164,7 @@ public final class JdbcConsumerRepository implements ConsumerRepository {
         ps.executeBatch();
       }
       c.commit();
+      db.committed();
     } catch (SQLException e) {
       throw failure(e);
     } finally {

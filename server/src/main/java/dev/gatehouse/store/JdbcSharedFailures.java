@@ -67,6 +67,7 @@ public final class JdbcSharedFailures implements SharedFailures {
         made = new AuthFailureLimits.Lockout(door, subject, address, until, n);
       }
       c.commit();
+      db.committed();
       return made;
     } catch (SQLException e) {
       throw new StoreException("counting a failed authentication failed: SQLSTATE " + e.getSQLState(), e);

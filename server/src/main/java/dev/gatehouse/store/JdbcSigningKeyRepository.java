@@ -95,6 +95,7 @@ public final class JdbcSigningKeyRepository implements SigningKeyRepository {
         }
       }
       c.commit();
+      db.committed();
       return true;
     } catch (java.sql.SQLException e) {
       throw new StoreException("promoting key " + next + " failed: " + e.getMessage(), e);

@@ -46,6 +46,7 @@ class MetricsTest {
       assertThat(s).contains("gatehouse_store_seconds_count{op=\"update\"}");
       assertThat(value(s, "gatehouse_store_file_bytes")).as("the embedded H2 file's size").isPositive();
       assertThat(s).contains("gatehouse_store_fill_ratio{part=\"chunks\"}").contains("gatehouse_store_compaction_seconds_count");
+      assertThat(value(s, "gatehouse_store_header_rewrites_total")).as("H2 headers written again after commits").isNotNegative();
       assertThat(value(s, "gatehouse_verdict_cache_tokens{verifier=\"gateway\"}")).isEqualTo(2);
       assertThat(value(s, "gatehouse_verdict_cache_bytes{verifier=\"gateway\"}")).as("estimated heap of two verdicts")
           .isBetween((double) jwt.length() + consumer.length(), 2.0 * (jwt.length() + consumer.length()) + 1_000);

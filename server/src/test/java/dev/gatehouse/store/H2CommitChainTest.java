@@ -1,0 +1,145 @@
+package dev.gatehouse.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * H2 2.x can leave its last commits where a recovery does not look (see {@link H2CommitChain}).
+ * These tests write through plain connections (which do not call {@link Database#committed()}),
+ * stop at the first commit after which H2's chain is broken, and copy the file then, which is what
+ * a kill -9 at that moment leaves: that copy opens without the commit, which shows the H2 fault
+ * this class works around. Then {@link Database#committed()} runs, as every write path of the
+ * store calls it before answering, and a copy taken after it opens with the commit.
+ */
+class H2CommitChainTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void aCommitH2LeftUnreachable_isFoundAfterCommittedRuns() throws Exception {
+    Path data = dir.resolve("data");
+    try (Database db = Database.h2(data)) {
+      H2CommitChain chain = db.commitChain();
+      assertThat(chain).as("the check is active with this H2 (its internals changed if not: see H2CommitChain)").isNotNull();
+      db.housekeeping().close(); // no compaction writing while the file is copied
+      Random random = new Random(7);
+      long lastId = -1;
+      try (Connection c = db.dataSource().getConnection()) {
+        try (Statement s = c.createStatement()) {
+          s.execute("SET RETENTION_TIME 0"); // space of dead chunks is reused at once, so H2's guesses go wrong within seconds, not minutes
+          s.execute("CREATE TABLE chain_t (id BIGINT PRIMARY KEY, body VARCHAR(20000))");
+        }
+        try (PreparedStatement ins = c.prepareStatement("INSERT INTO chain_t VALUES (?, ?)");
+             PreparedStatement del = c.prepareStatement("DELETE FROM chain_t WHERE id < ?")) {
+          for (long id = 0; id < 20_000 && (id == 0 || chain.intact()); id++) {
+            ins.setLong(1, id);
+            ins.setString(2, "x".repeat(100 + random.nextInt(12_000))); // chunks of different sizes
+            ins.executeUpdate();
+            lastId = id;
+            if (id % 7 == 6) {
+              del.setLong(1, id - 20); // dead chunks leave holes early in the file
+              del.executeUpdate();
+            }
+          }
+        }
+      }
+      assertThat(chain.intact()).as("H2 left its last chunk unreachable within 20,000 commits").isFalse();
+      Path killedBefore = copy(data, dir.resolve("before"));
+      db.committed();
+      assertThat(chain.intact()).isTrue();
+      assertThat(chain.repairs()).isEqualTo(1);
+      Path killedAfter = copy(data, dir.resolve("after"));
+
+      assertThat(has(killedBefore, lastId)).as("H2 alone: the acknowledged row " + lastId + " is lost by a crash here").isFalse();
+      assertThat(has(killedAfter, lastId)).as("after Database.committed(): the row survives a crash").isTrue();
+    }
+  }
+
+  @Test
+  void jdbcWritesAndGroupCommits_leaveTheChainIntact() throws Exception {
+    Path data = dir.resolve("data");
+    try (Database db = Database.h2(data)) {
+      H2CommitChain chain = db.commitChain();
+      db.housekeeping().close();
+      Jdbc jdbc = new Jdbc(db);
+      GroupCommit<String> group = new GroupCommit<>(db, "chain", 16, (c, batch) -> {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE chain_t SET body = ? WHERE id = (SELECT MAX(id) FROM chain_t)")) {
+          for (GroupCommit.Pending<String> p : batch) {
+            ps.setString(1, p.request);
+            ps.addBatch();
+            p.answer(p.request.length());
+          }
+          ps.executeBatch();
+        }
+      });
+      Random random = new Random(11);
+      try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+        s.execute("SET RETENTION_TIME 0");
+        s.execute("CREATE TABLE chain_t (id BIGINT PRIMARY KEY, body VARCHAR(20000))");
+      }
+      for (long id = 0; id < 3_000; id++) {
+        long row = id;
+        String body = "y".repeat(100 + random.nextInt(12_000));
+        if (id % 3 == 2) {
+          group.run("k", body);
+        } else if (id % 3 == 0) {
+          jdbc.update("INSERT INTO chain_t VALUES (?, ?)", ps -> {
+            ps.setLong(1, row);
+            ps.setString(2, body);
+          });
+        } else {
+          jdbc.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO chain_t VALUES (?, ?)")) {
+              ps.setLong(1, row);
+              ps.setString(2, body);
+              ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM chain_t WHERE id < ?")) {
+              ps.setLong(1, row - 20);
+              ps.executeUpdate();
+            }
+            return null;
+          });
+        }
+        assertThat(chain.intact()).as("after commit " + id).isTrue();
+      }
+      assertThat(chain.repairs()).as("H2 broke the chain and the check mended it").isPositive();
+      group.close();
+    }
+  }
+
+  /** The H2 file as a kill -9 would leave it now (no write is running: housekeeping is stopped, and this thread wrote last). */
+  private static Path copy(Path data, Path to) throws Exception {
+    Files.createDirectories(to);
+    Files.copy(data.resolve(Database.H2_FILE), to.resolve(Database.H2_FILE));
+    return to;
+  }
+
+  /** Whether the H2 file in {@code data} has row {@code id} (not if the table itself is gone: a crash can lose it too). */
+  private static boolean has(Path data, long id) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + data.resolve("gatehouse"));
+         ResultSet t = c.getMetaData().getTables(null, null, "CHAIN_T", null)) {
+      if (!t.next()) {
+        return false;
+      }
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + data.resolve("gatehouse"));
+         PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM chain_t WHERE id = ?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1) == 1;
+      }
+    }
+  }
+}
