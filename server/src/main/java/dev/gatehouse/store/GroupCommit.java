@@ -187,11 +187,11 @@ final class GroupCommit<R> implements AutoCloseable {
     }
     try {
       c.commit();
+      db.committed();
     } catch (SQLException e) {
       fail(units, new StoreException("store commit failed (the change may or may not have been written): " + e.getMessage(), e));
       return true;
     }
-    db.committed();
     commits.increment();
     committedUnits.add(units.size());
     db.recordBatch(units.size());

@@ -9,6 +9,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,6 +117,36 @@ class H2CommitChainTest {
       assertThat(chain.repairs()).as("H2 broke the chain and the check mended it").isPositive();
       group.close();
     }
+  }
+
+  /**
+   * The rule in one line: each commit in the store is followed by {@code db.committed()} before
+   * anything else runs (so before its caller is answered). Migrations and the lp-bytes backfill
+   * run at open, before anyone is answered, and are left out.
+   */
+  @Test
+  void everyCommitInTheStore_isFollowedByCommitted() throws Exception {
+    List<String> missing = new java.util.ArrayList<>();
+    int commits = 0;
+    try (java.util.stream.Stream<Path> files = Files.list(Path.of("src/main/java/dev/gatehouse/store"))) {
+      for (Path f : (Iterable<Path>) files.sorted()::iterator) {
+        String name = f.getFileName().toString();
+        if (name.equals("Migrations.java") || name.equals("ConsumerLpBytes.java")) {
+          continue;
+        }
+        List<String> lines = Files.readAllLines(f);
+        for (int i = 0; i < lines.size(); i++) {
+          if (lines.get(i).trim().matches("\\w+\\.commit\\(\\);")) {
+            commits++;
+            if (i + 1 >= lines.size() || !lines.get(i + 1).trim().equals("db.committed();")) {
+              missing.add(name + ":" + (i + 1));
+            }
+          }
+        }
+      }
+    }
+    assertThat(commits).as("commits found in the store's sources").isGreaterThanOrEqualTo(6);
+    assertThat(missing).as("commits not followed by db.committed()").isEmpty();
   }
 
   /** The H2 file as a kill -9 would leave it now (no write is running: housekeeping is stopped, and this thread wrote last). */
