@@ -69,13 +69,14 @@ final class H2Housekeeping implements AutoCloseable {
     this.thread.setDaemon(true);
   }
 
-  /** The MVStore of the H2 database behind {@code ds}; null (with a warning) if it is not one this class knows. */
+  /** The MVStore of the H2 database behind {@code ds}, for this class and {@link H2CommitChain}; null (with a warning) if it is not one they know. */
   static MVStore mvStore(DataSource ds) {
     try (Connection c = ds.getConnection()) {
       org.h2.engine.Session session = c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession();
       return ((org.h2.engine.SessionLocal) session).getDatabase().getStore().getMvStore();
     } catch (SQLException | RuntimeException e) {
-      LOG.warn("H2 housekeeping is off ({}): the store's file will grow with every write", e.getClass().getSimpleName());
+      LOG.warn("H2 housekeeping and the commit-chain check are off ({}): the store's file will grow with every write, and a kill -9"
+          + " may lose the last acknowledged writes (see H2CommitChain)", e.getClass().getSimpleName());
       return null;
     }
   }

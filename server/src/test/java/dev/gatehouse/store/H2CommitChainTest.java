@@ -35,11 +35,8 @@ class H2CommitChainTest {
       db.housekeeping().close(); // no compaction writing while the file is copied
       Random random = new Random(7);
       long lastId = -1;
+      createTable(db);
       try (Connection c = db.dataSource().getConnection()) {
-        try (Statement s = c.createStatement()) {
-          s.execute("SET RETENTION_TIME 0"); // space of dead chunks is reused at once, so H2's guesses go wrong within seconds, not minutes
-          s.execute("CREATE TABLE chain_t (id BIGINT PRIMARY KEY, body VARCHAR(20000))");
-        }
         try (PreparedStatement ins = c.prepareStatement("INSERT INTO chain_t VALUES (?, ?)");
              PreparedStatement del = c.prepareStatement("DELETE FROM chain_t WHERE id < ?")) {
           for (long id = 0; id < 20_000 && (id == 0 || chain.intact()); id++) {
@@ -84,10 +81,7 @@ class H2CommitChainTest {
         }
       });
       Random random = new Random(11);
-      try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
-        s.execute("SET RETENTION_TIME 0");
-        s.execute("CREATE TABLE chain_t (id BIGINT PRIMARY KEY, body VARCHAR(20000))");
-      }
+      createTable(db);
       for (long id = 0; id < 3_000; id++) {
         long row = id;
         String body = "y".repeat(100 + random.nextInt(12_000));
@@ -149,6 +143,14 @@ class H2CommitChainTest {
     assertThat(missing).as("commits not followed by db.committed()").isEmpty();
   }
 
+  /** The test table, on a store that reuses dead chunks' space at once, so that H2's guesses go wrong within seconds, not minutes. */
+  private static void createTable(Database db) throws Exception {
+    try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+      s.execute("SET RETENTION_TIME 0");
+      s.execute("CREATE TABLE chain_t (id BIGINT PRIMARY KEY, body VARCHAR(20000))");
+    }
+  }
+
   /** The H2 file as a kill -9 would leave it now (no write is running: housekeeping is stopped, and this thread wrote last). */
   private static Path copy(Path data, Path to) throws Exception {
     Files.createDirectories(to);
@@ -158,18 +160,18 @@ class H2CommitChainTest {
 
   /** Whether the H2 file in {@code data} has row {@code id} (not if the table itself is gone: a crash can lose it too). */
   private static boolean has(Path data, long id) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + data.resolve("gatehouse"));
-         ResultSet t = c.getMetaData().getTables(null, null, "CHAIN_T", null)) {
-      if (!t.next()) {
-        return false;
+    try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + data.resolve("gatehouse"))) {
+      try (ResultSet t = c.getMetaData().getTables(null, null, "CHAIN_T", null)) {
+        if (!t.next()) {
+          return false;
+        }
       }
-    }
-    try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + data.resolve("gatehouse"));
-         PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM chain_t WHERE id = ?")) {
-      ps.setLong(1, id);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getInt(1) == 1;
+      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM chain_t WHERE id = ?")) {
+        ps.setLong(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getInt(1) == 1;
+        }
       }
     }
   }
