@@ -47,7 +47,22 @@ class AdminListenerTest {
       assertThat(get(pub + "/.well-known/jwks.json", false)).isEqualTo(200);
       assertThat(get(admin + "/.well-known/jwks.json", false)).isEqualTo(404);
       assertThat(s.gatehouse().banner()).contains("admin API and metrics on " + admin);
+      // each listener describes what it serves (the document is made on the first request)
+      for (int round = 0; round < 2; round++) {
+        var pubPaths = openApiPaths(pub);
+        var adminPaths = openApiPaths(admin);
+        assertThat(pubPaths).contains("/api/account/{accountId}/consumer", "/health/ready", "/openapi.json")
+            .noneMatch(p -> p.startsWith("/admin/")).doesNotContain("/metrics");
+        assertThat(adminPaths).contains("/admin/v1/accounts", "/metrics", "/health/ready", "/openapi.json")
+            .doesNotContain("/api/account/{accountId}/consumer");
+      }
     }
+  }
+
+  static java.util.Set<String> openApiPaths(String base) throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/openapi.json")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    return new io.vertx.core.json.JsonObject(r.body()).getJsonObject("paths").fieldNames();
   }
 
   @Test
