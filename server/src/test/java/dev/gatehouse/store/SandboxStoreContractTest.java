@@ -141,6 +141,39 @@ class SandboxStoreContractTest {
     assertThat(queue.list(ACCOUNT, null, 0, 10)).extracting(Delivery::id).containsExactly(b);
   }
 
+  /** Lists of any length are claimed and recorded exactly, though the statements pad them to a power of two. */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"h2", "postgresql"})
+  void claimsAndRecords_ofOddLengths_touchExactlyTheIdsGiven(String kind) throws Exception {
+    Database db = open(kind);
+    JdbcConversationRepository conversations = new JdbcConversationRepository(db);
+    JdbcDeliveryRepository queue = new JdbcDeliveryRepository(db);
+    conversations.open(fresh("lp-odd", T0), x -> {
+      ConversationRepository.Change<Integer> e = oneEvent(x, "ConversationChange", owed(x, "{\"n\":0}"));
+      List<Delivery> owed = new java.util.ArrayList<>();
+      for (int i = 0; i < 7; i++) {
+        owed.add(owed(x, "{\"n\":" + i + "}"));
+      }
+      return new ConversationRepository.Change<>(e.conversation(), e.events(), owed, null);
+    });
+    List<Long> ids = queue.due(T0, 10).stream().map(Delivery::id).toList();
+    assertThat(ids).hasSize(7);
+    assertThat(queue.claim(ids.subList(0, 3), T0, T0.plusSeconds(30), 1)).containsExactlyElementsOf(ids.subList(0, 3));
+    assertThat(queue.claim(ids.subList(0, 5), T0, T0.plusSeconds(30), 2)).as("the first three are leased").containsExactlyElementsOf(ids.subList(3, 5));
+    queue.delivered(ids.subList(0, 3), T0.plusSeconds(1), "200");
+    assertThat(queue.list(ACCOUNT, Delivery.DELIVERED, 0, 10)).extracting(Delivery::id).containsExactlyInAnyOrderElementsOf(ids.subList(0, 3));
+    assertThat(queue.list(ACCOUNT, Delivery.DELIVERED, 0, 10)).extracting(Delivery::attempts).containsOnly(1);
+    assertThat(queue.pending()).isEqualTo(4);
+    assertThat(queue.due(T0.plusSeconds(31), 10)).extracting(Delivery::id).containsExactlyElementsOf(ids.subList(3, 7));
+    for (int n = 0; n <= 600; n++) {
+      List<Long> given = java.util.stream.LongStream.range(0, n).boxed().toList();
+      List<Long> padded = JdbcDeliveryRepository.padded(given);
+      assertThat(Integer.bitCount(padded.size())).as("%d ids", n).isLessThanOrEqualTo(1);
+      assertThat(padded.size()).isBetween(n, Math.max(n, 2 * n - 1));
+      assertThat(new java.util.HashSet<>(padded)).isEqualTo(new java.util.HashSet<>(given));
+    }
+  }
+
   private static ConversationRepository.Change<Integer> close(Conversation c) {
     ConversationRepository.Change<Integer> e = oneEvent(c, "ConversationChange", owed(c, "{\"closed\":true}"));
     Conversation n = e.conversation();
