@@ -53,7 +53,7 @@ public final class Database implements AutoCloseable {
     // batches, so the cost is one file write per commit.
     // RETENTION_TIME and the housekeeping thread keep the file near the size of its live data:
     // see H2Housekeeping.
-    String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("gatehouse") + ";DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=8192;WRITE_DELAY=0"
+    String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("gatehouse") + ";DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=8192;WRITE_DELAY=0;QUERY_CACHE_SIZE=64"
         + ";RETENTION_TIME=" + H2Housekeeping.RETENTION_MILLIS;
     Database db = open(url, null, null, "H2 " + dataDir.toAbsolutePath().resolve("gatehouse.mv.db"), 4);
     org.h2.mvstore.MVStore store = H2Housekeeping.mvStore(db.pool);
