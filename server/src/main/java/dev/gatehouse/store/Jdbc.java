@@ -13,6 +13,33 @@ final class Jdbc {
   /** SQLSTATE of a unique or primary key violation, in H2 and PostgreSQL alike. */
   static final String UNIQUE_VIOLATION = "23505";
 
+  /**
+   * The values for an {@code IN (...)} list, padded with copies of the last up to the next power of
+   * two: the list means the same, and the statement's text then takes a few shapes instead of one
+   * per length, so H2 reuses its parse (its per-session cache is keyed by the text) and PostgreSQL's
+   * driver its prepared statement. Parsing anew for every length was about a seventh of the webhook
+   * dispatcher's CPU.
+   */
+  static <T> List<T> padded(List<T> values) {
+    int n = values.size();
+    int shape = n <= 1 ? n : Integer.highestOneBit(n - 1) << 1;
+    if (shape == n) {
+      return values;
+    }
+    List<T> out = new java.util.ArrayList<>(shape);
+    out.addAll(values);
+    T last = values.get(n - 1);
+    while (out.size() < shape) {
+      out.add(last);
+    }
+    return out;
+  }
+
+  /** {@code ?, ?, ...}: {@code n} placeholders. */
+  static String placeholders(int n) {
+    return String.join(", ", java.util.Collections.nCopies(n, "?"));
+  }
+
   interface Binder {
     void bind(PreparedStatement ps) throws SQLException;
   }

@@ -193,8 +193,9 @@ public final class JdbcConversationRepository implements ConversationRepository,
   }
 
   /** Reads and locks the conversations there are of {@code ids}, in id order. */
-  private static java.util.Map<String, Conversation> lock(Connection c, java.util.Collection<String> ids) throws SQLException {
-    String in = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
+  private static java.util.Map<String, Conversation> lock(Connection c, java.util.Collection<String> asked) throws SQLException {
+    List<String> ids = Jdbc.padded(List.copyOf(asked));
+    String in = Jdbc.placeholders(ids.size());
     java.util.Map<String, Conversation> out = new java.util.HashMap<>();
     try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM sandbox_conversations WHERE conversation_id IN (" + in + ")"
         + " ORDER BY conversation_id FOR UPDATE")) {

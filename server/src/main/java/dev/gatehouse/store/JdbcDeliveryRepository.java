@@ -66,8 +66,8 @@ public final class JdbcDeliveryRepository implements DeliveryRepository {
     if (ids.isEmpty()) {
       return List.of();
     }
-    List<Long> list = padded(ids);
-    String in = String.join(",", java.util.Collections.nCopies(list.size(), "?"));
+    List<Long> list = Jdbc.padded(ids);
+    String in = Jdbc.placeholders(list.size());
     return jdbc.transaction(c -> {
       try (PreparedStatement ps = c.prepareStatement("UPDATE sandbox_deliveries SET lease_until = ?, claim_token = ? WHERE id IN (" + in + ")"
           + " AND state = 'PENDING' AND lease_until <= ?")) {
@@ -104,8 +104,8 @@ public final class JdbcDeliveryRepository implements DeliveryRepository {
     if (ids.isEmpty()) {
       return;
     }
-    List<Long> list = padded(ids);
-    String in = String.join(",", java.util.Collections.nCopies(list.size(), "?"));
+    List<Long> list = Jdbc.padded(ids);
+    String in = Jdbc.placeholders(list.size());
     jdbc.update("UPDATE sandbox_deliveries SET state = 'DELIVERED', attempts = attempts + 1, finished_at = ?, last_result = ?, lease_until = 0"
         + " WHERE id IN (" + in + ")", ps -> {
           ps.setLong(1, at.toEpochMilli());
@@ -172,27 +172,6 @@ public final class JdbcDeliveryRepository implements DeliveryRepository {
   @Override
   public int purge(Instant cutoff) {
     return jdbc.update("DELETE FROM sandbox_deliveries WHERE state <> 'PENDING' AND finished_at < ?", ps -> ps.setLong(1, cutoff.toEpochMilli()));
-  }
-
-  /**
-   * The ids, padded with copies of the last up to the next power of two: {@code IN (...)} means the
-   * same, and the statement's text then takes a few shapes instead of one per length, so H2 reuses
-   * its parse (its per-session cache is keyed by the text) and PostgreSQL's driver its prepared
-   * statement. Parsing anew for every length was about a seventh of the webhook dispatcher's CPU.
-   */
-  static List<Long> padded(List<Long> ids) {
-    int n = ids.size();
-    int shape = n <= 1 ? n : Integer.highestOneBit(n - 1) << 1;
-    if (shape == n) {
-      return ids;
-    }
-    List<Long> out = new java.util.ArrayList<>(shape);
-    out.addAll(ids);
-    Long last = ids.get(n - 1);
-    while (out.size() < shape) {
-      out.add(last);
-    }
-    return out;
   }
 
   private static String clip(String s) {

@@ -167,7 +167,7 @@ class SandboxStoreContractTest {
     assertThat(queue.due(T0.plusSeconds(31), 10)).extracting(Delivery::id).containsExactlyElementsOf(ids.subList(3, 7));
     for (int n = 0; n <= 600; n++) {
       List<Long> given = java.util.stream.LongStream.range(0, n).boxed().toList();
-      List<Long> padded = JdbcDeliveryRepository.padded(given);
+      List<Long> padded = Jdbc.padded(given);
       assertThat(Integer.bitCount(padded.size())).as("%d ids", n).isLessThanOrEqualTo(1);
       assertThat(padded.size()).isBetween(n, Math.max(n, 2 * n - 1));
       assertThat(new java.util.HashSet<>(padded)).isEqualTo(new java.util.HashSet<>(given));
