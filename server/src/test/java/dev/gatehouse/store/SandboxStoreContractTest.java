@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -165,6 +166,11 @@ class SandboxStoreContractTest {
     assertThat(queue.list(ACCOUNT, Delivery.DELIVERED, 0, 10)).extracting(Delivery::attempts).containsOnly(1);
     assertThat(queue.pending()).isEqualTo(4);
     assertThat(queue.due(T0.plusSeconds(31), 10)).extracting(Delivery::id).containsExactlyElementsOf(ids.subList(3, 7));
+  }
+
+  /** The padding itself, which needs no store: a power of two, under twice the length, the same values. */
+  @Test
+  void padded_isAPowerOfTwo_holdingTheSameValues() {
     for (int n = 0; n <= 600; n++) {
       List<Long> given = java.util.stream.LongStream.range(0, n).boxed().toList();
       List<Long> padded = Jdbc.padded(given);
