@@ -5,10 +5,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -32,8 +30,11 @@ import org.slf4j.LoggerFactory;
  * jam the writer. {@link #flush()} keeps what it could not write for the next try; it never
  * discards. What a crash can lose: the sightings queued since
  * the last flush. The {@code lp_consumer_id} never changes, and the record is written again the
- * next time the consumer is issued a token. Revocations are read once at start and written
- * through; the check on the hot path is one set lookup.
+ * next time the consumer is issued a token. An erased consumer's record keeps its key as a
+ * tombstone in the store ({@link ConsumerRepository#erase}), so a sighting of it written late
+ * changes nothing. Revocations are read at start (and again when another node changes them) and
+ * written through; the check on the hot path is one probe of a table of fingerprints ({@link
+ * RevokedConsumers}, 11-32 bytes a revoked consumer).
  *
  * <p>Thread-safe.
  */
@@ -58,7 +59,8 @@ public final class ConsumerRegistry implements AutoCloseable {
    * of an HMAC, and even then it is queued again at its next token after the minute.
    */
   private final AtomicLongArray recent = new AtomicLongArray(RECENT_SLOTS);
-  private final Set<String> revoked = ConcurrentHashMap.newKeySet();
+  /** Replaced whole by a reload; changed in place, under this lock, by this node's own acts. */
+  private volatile RevokedConsumers revoked;
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
@@ -71,14 +73,16 @@ public final class ConsumerRegistry implements AutoCloseable {
     this.repository = repository;
     this.clock = clock;
     this.queue = new ArrayBlockingQueue<>(queueCapacity);
-    this.revoked.addAll(repository.revoked());
+    this.revoked = readRevoked(repository);
     this.writer = new Thread(this::drainLoop, "gatehouse-consumer-writer");
     this.writer.setDaemon(true);
     this.writer.start();
   }
 
-  private static String key(String account, String lp) {
-    return account + "/" + lp;
+  private static RevokedConsumers readRevoked(ConsumerRepository repository) {
+    RevokedConsumers r = new RevokedConsumers();
+    repository.forEachRevoked(r::add);
+    return r;
   }
 
   /** Notes that a consumer was issued a token; never blocks. */
@@ -102,13 +106,11 @@ public final class ConsumerRegistry implements AutoCloseable {
 
   /** Reads the revocations again (another node may have revoked, restored or erased a consumer). */
   public synchronized void reloadRevocations() {
-    Set<String> now = repository.revoked();
-    revoked.addAll(now);
-    revoked.retainAll(now);
+    revoked = readRevoked(repository);
   }
 
   public boolean isRevoked(String accountId, String lpConsumerId) {
-    return !revoked.isEmpty() && revoked.contains(key(accountId, lpConsumerId));
+    return revoked.contains(accountId, lpConsumerId);
   }
 
   /**
@@ -227,15 +229,15 @@ public final class ConsumerRegistry implements AutoCloseable {
   }
 
   public synchronized void revoke(String accountId, String lpConsumerId) {
-    repository.revoke(accountId, lpConsumerId, clock.instant(), null);
-    revoked.add(key(accountId, lpConsumerId));
+    repository.revoke(accountId, lpConsumerId, clock.instant());
+    revoked.add(accountId, lpConsumerId);
   }
 
   /** @return false if it was not revoked, or was erased */
   public synchronized boolean restore(String accountId, String lpConsumerId) {
     boolean ok = repository.restore(accountId, lpConsumerId);
     if (ok) {
-      revoked.remove(key(accountId, lpConsumerId));
+      revoked.remove(accountId, lpConsumerId);
     }
     return ok;
   }
@@ -248,13 +250,11 @@ public final class ConsumerRegistry implements AutoCloseable {
    */
   public synchronized boolean erase(String accountId, String lpConsumerId) {
     flush();
-    revoked.add(key(accountId, lpConsumerId));
+    revoked.add(accountId, lpConsumerId);
     if (LpConsumerId.isValid(lpConsumerId)) {
       recent.set((int) LpConsumerId.fingerprint(accountId, lpConsumerId) & (RECENT_SLOTS - 1), 0);
     }
-    Instant now = clock.instant();
-    repository.revoke(accountId, lpConsumerId, now, now);
-    return repository.delete(accountId, lpConsumerId);
+    return repository.erase(accountId, lpConsumerId, clock.instant());
   }
 
   public long dropped() {

@@ -3,7 +3,6 @@ package dev.gatehouse.consumers;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /** Where consumer records and revocations are kept. Implementations are thread-safe. */
 public interface ConsumerRepository {
@@ -29,15 +28,25 @@ public interface ConsumerRepository {
   /** An account's consumers ordered by lp id, those after {@code afterLp} (or from the start when null). */
   List<ConsumerRecord> list(String accountId, String afterLp, int limit);
 
-  /** Deletes the record. @return whether there was one */
-  boolean delete(String accountId, String lpConsumerId);
+  /** Marks the consumer revoked (kept if it is already). */
+  void revoke(String accountId, String lpConsumerId, Instant at);
 
-  /** Marks the consumer revoked (and erased, when {@code erasedAt} is given). */
-  void revoke(String accountId, String lpConsumerId, Instant revokedAt, Instant erasedAt);
+  /**
+   * Forgets a consumer for good, in one transaction: it is revoked and marked erased, and its
+   * record's external id is dropped. The record's key stays as a tombstone, which {@link #find},
+   * {@link #list} and {@link #recordAll} pass over: a sighting written later (queued before the
+   * erasure, here or on another node) cannot bring the external id back.
+   *
+   * @return whether it had a record
+   */
+  boolean erase(String accountId, String lpConsumerId, Instant at);
 
   /** @return whether it was revoked and is restored now (erased consumers cannot be restored) */
   boolean restore(String accountId, String lpConsumerId);
 
-  /** Every revoked consumer as {@code account/lp}. */
-  Set<String> revoked();
+  /**
+   * Hands over every revoked consumer (erased ones too), by account and lp id, a page at a time:
+   * the store may hold millions.
+   */
+  void forEachRevoked(java.util.function.BiConsumer<String, String> each);
 }

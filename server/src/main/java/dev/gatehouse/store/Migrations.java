@@ -39,9 +39,10 @@ final class Migrations {
       "V10__sandbox.sql",
       "V11__key_custody.sql",
       "V12__consumers_lp_bytes.sql",
-      "V13__sandbox_deliveries_due_order.sql");
+      "V13__sandbox_deliveries_due_order.sql",
+      "V14__consumers_erased_tombstones.sql");
   /** Work SQL alone cannot do the same way on H2 and PostgreSQL: run after that version's file, before it is recorded. */
-  private static final Map<Integer, Step> STEPS = Map.of(12, ConsumerLpBytes::migrate);
+  private static final Map<Integer, Step> STEPS = Map.of(12, ConsumerLpBytes::migrate, 14, JdbcConsumerRepository::keepErasedAsTombstones);
   private static final String LOCK = "schema-migrations";
 
   /** A migration step in Java. */

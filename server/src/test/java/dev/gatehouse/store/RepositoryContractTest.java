@@ -31,6 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RepositoryContractTest {
   private static final Instant T0 = Instant.parse("2026-11-28T12:00:00Z");
   private final List<AutoCloseable> toClose = new ArrayList<>();
+  private Database consumersDb;
 
   private Database open(String kind) throws Exception {
     if (kind.equals("h2")) {
@@ -156,30 +157,88 @@ class RepositoryContractTest {
     assertThat(paged).hasSize(2502).isSorted().doesNotHaveDuplicates();
   }
 
+  private static java.util.Set<String> revoked(JdbcConsumerRepository consumers) {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    consumers.forEachRevoked((account, lp) -> assertThat(out.add(account + "/" + lp)).as("handed over once").isTrue());
+    return out;
+  }
+
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"h2", "postgresql"})
   void revokeRestoreErase(String kind) throws Exception {
-    JdbcConsumerRepository consumers = new JdbcConsumerRepository(open(kind));
+    consumersDb = open(kind);
+    JdbcConsumerRepository consumers = new JdbcConsumerRepository(consumersDb);
     String a = "a".repeat(64);
-    consumers.recordAll(List.of(seen(a, "ext-a", T0)));
-    consumers.revoke("1001", a, T0, null);
-    consumers.revoke("1001", a, T0, null); // twice is once
-    assertThat(consumers.revoked()).containsExactly("1001/" + a);
+    String b = "b".repeat(64);
+    String c = "c".repeat(64);
+    consumers.recordAll(List.of(seen(a, "ext-a", T0), seen(b, "ext-b", T0)));
+    consumers.revoke("1001", a, T0);
+    consumers.revoke("1001", a, T0); // twice is once
+    assertThat(revoked(consumers)).containsExactly("1001/" + a);
     assertThat(consumers.restore("1001", a)).isTrue();
     assertThat(consumers.restore("1001", a)).isFalse();
-    assertThat(consumers.revoked()).isEmpty();
+    assertThat(revoked(consumers)).isEmpty();
 
-    consumers.revoke("1001", a, T0, T0);
-    assertThat(consumers.delete("1001", a)).isTrue();
-    assertThat(consumers.delete("1001", a)).isFalse();
+    assertThat(consumers.erase("1001", a, T0)).as("it had a record").isTrue();
+    assertThat(consumers.erase("1001", a, T0)).as("erased already").isFalse();
     assertThat(consumers.find("1001", a)).isEmpty();
+    assertThat(consumers.list("1001", null, 10)).extracting(ConsumerRecord::lpConsumerId).as("the tombstone is not listed").containsExactly(b);
     assertThat(consumers.restore("1001", a)).as("an erased consumer stays revoked").isFalse();
-    assertThat(consumers.revoked()).containsExactly("1001/" + a);
-    // a sighting queued before the erasure (on this node or another) does not bring the record back
-    String b = "b".repeat(64);
-    consumers.recordAll(List.of(seen(a, "ext-a", T0.plusSeconds(5)), seen(b, "ext-b", T0.plusSeconds(5))));
+    // erased before its record was ever written (its sighting still queued somewhere)
+    assertThat(consumers.erase("1001", c, T0)).isFalse();
+    assertThat(revoked(consumers)).containsExactly("1001/" + a, "1001/" + c);
+    // sightings queued before the erasures (on this node or another) do not bring the records back
+    consumers.recordAll(List.of(seen(a, "ext-a", T0.plusSeconds(5)), seen(b, "ext-b", T0.plusSeconds(5)), seen(c, "ext-c", T0.plusSeconds(5))));
+    consumers.recordAll(List.of(seen(c, "ext-c", T0.plusSeconds(6))));
     assertThat(consumers.find("1001", a)).as("the erased consumer").isEmpty();
-    assertThat(consumers.find("1001", b)).isPresent();
+    assertThat(consumers.find("1001", c)).as("erased before it was written").isEmpty();
+    assertThat(consumers.find("1001", b)).hasValueSatisfying(r -> assertThat(r.lastSeen()).isEqualTo(T0.plusSeconds(5)));
+    assertThat(consumers.list("1001", null, 10)).extracting(ConsumerRecord::lpConsumerId).containsExactly(b);
+    // what the tombstones hold: the key, never the external id
+    try (java.sql.Connection conn = consumersDb.dataSource().getConnection();
+         java.sql.ResultSet rs = conn.createStatement().executeQuery("SELECT ext_consumer_id, COUNT(*) FROM consumers GROUP BY ext_consumer_id ORDER BY ext_consumer_id")) {
+      List<String> rows = new ArrayList<>();
+      while (rs.next()) {
+        rows.add(rs.getString(1) + "=" + rs.getLong(2));
+      }
+      assertThat(rows).containsExactly("=2", "ext-b=1");
+    }
+    // a text that is not an lp id is revoked and erased in the revocations only; no record can have it
+    assertThat(consumers.erase("1001", "not-an-lp", T0)).isFalse();
+    assertThat(revoked(consumers)).contains("1001/not-an-lp");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"h2", "postgresql"})
+  void revocations_areHandedOverOnceEach_accountByAccount_acrossPages(String kind) throws Exception {
+    Database db = open(kind);
+    JdbcConsumerRepository consumers = new JdbcConsumerRepository(db);
+    java.util.Set<String> expected = new java.util.TreeSet<>();
+    java.util.Set<String> expectedErased = new java.util.TreeSet<>();
+    int[] perAccount = {0, 1, 3, 4, 7, 2};
+    for (int acct = 0; acct < perAccount.length; acct++) {
+      for (int i = 0; i < perAccount[acct]; i++) {
+        String lp = String.format("%064x", acct * 100 + i);
+        if (i % 2 == 0) {
+          consumers.erase("a" + acct, lp, T0);
+          expectedErased.add("a" + acct + "/" + lp);
+        } else {
+          consumers.revoke("a" + acct, lp, T0);
+        }
+        expected.add("a" + acct + "/" + lp);
+      }
+    }
+    assertThat(revoked(consumers)).containsExactlyElementsOf(expected);
+    for (int page : new int[] {1, 2, 3, 4}) { // pages that end inside an account, at its end, and beyond
+      List<String> all = new ArrayList<>();
+      List<String> erased = new ArrayList<>();
+      try (java.sql.Connection c = db.dataSource().getConnection()) {
+        JdbcConsumerRepository.forEachRevocation(c, false, page, (account, lp) -> all.add(account + "/" + lp));
+        JdbcConsumerRepository.forEachRevocation(c, true, page, (account, lp) -> erased.add(account + "/" + lp));
+      }
+      assertThat(all).as("page of " + page).containsExactlyElementsOf(expected);
+      assertThat(erased).as("page of " + page).containsExactlyElementsOf(expectedErased);
+    }
   }
 
   @ParameterizedTest(name = "{0}")
