@@ -29,9 +29,13 @@ final class SandboxCommand {
     @Option(names = "--before", paramLabel = "INSTANT", description = "Started before this instant (next_before of the previous page)")
     String before;
 
+    @Option(names = "--before-id", paramLabel = "ID", description = "With --before: after this conversation of that instant (next_before_id of the previous page)")
+    String beforeId;
+
     @Override
     JsonObject run() {
-      return client.call("GET", base() + "/conversations?limit=" + limit + (before == null ? "" : "&before=" + AdminClient.enc(before)), null);
+      return client.call("GET", base() + "/conversations?limit=" + limit + (before == null ? "" : "&before=" + AdminClient.enc(before))
+          + (beforeId == null ? "" : "&before_id=" + AdminClient.enc(beforeId)), null);
     }
   }
 

@@ -72,13 +72,18 @@ final class AdminSandboxEndpoints {
     } catch (java.time.format.DateTimeParseException e) {
       throw new ApiException(ApiError.invalidRequest("before must be an ISO-8601 instant, e.g. 2026-11-30T10:00:00Z (the next_before of the last page)"));
     }
+    String beforeId = Requests.single(q, "before_id");
+    if (beforeId != null && before == null) {
+      throw new ApiException(ApiError.invalidRequest("before_id goes with before (the next_before_id and next_before of the last page)"));
+    }
     requests.blocking(ctx, 200, () -> {
-      var page = conversations.list(account.id(), before, limit);
+      var page = conversations.list(account.id(), before, beforeId, limit);
       JsonArray list = new JsonArray();
       page.forEach(c -> list.add(conversationJson(c)));
       JsonObject out = new JsonObject().put("conversations", list);
       if (page.size() == limit) {
         out.put("next_before", page.get(page.size() - 1).startedAt().toString());
+        out.put("next_before_id", page.get(page.size() - 1).id());
       }
       return out;
     });

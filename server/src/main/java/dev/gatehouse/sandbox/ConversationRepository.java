@@ -33,8 +33,13 @@ public interface ConversationRepository {
    */
   <T> Optional<T> change(String id, Function<Conversation, Change<T>> change);
 
-  /** One page of an account's conversations, newest first, started before {@code before} (null: from the newest). */
-  List<Conversation> list(AccountId account, Instant before, int limit);
+  /**
+   * One page of an account's conversations, newest first (by start, then by id): those that come
+   * after the previous page's last, which started at {@code before} and has the id {@code
+   * beforeId} (both null: from the newest; {@code beforeId} null: those started before {@code
+   * before}).
+   */
+  List<Conversation> list(AccountId account, Instant before, String beforeId, int limit);
 
   /** Events of a conversation from number {@code from}, in order. */
   List<ConversationEvent> events(String conversationId, int from, int limit);

@@ -209,8 +209,8 @@ public final class Conversations {
     return conversations.find(conversationId).filter(c -> c.account().equals(account));
   }
 
-  public List<Conversation> list(AccountId account, Instant before, int limit) {
-    return conversations.list(account, before, limit);
+  public List<Conversation> list(AccountId account, Instant before, String beforeId, int limit) {
+    return conversations.list(account, before, beforeId, limit);
   }
 
   public List<ConversationEvent> events(String conversationId, int from, int limit) {

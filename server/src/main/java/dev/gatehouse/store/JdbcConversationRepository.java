@@ -258,20 +258,40 @@ public final class JdbcConversationRepository implements ConversationRepository,
     }
   }
 
+  /**
+   * A page of an account's conversations, newest first, after the previous page's last (its start
+   * and id): conversations that started in the same millisecond as it are neither skipped nor
+   * repeated. The index (V15) holds the whole order, so H2 reads it backwards from the cursor
+   * ({@code started_at <= ?} bounds the range) and stops at the page's end.
+   */
+  static final String LIST_PAGE = "SELECT " + COLUMNS + " FROM sandbox_conversations WHERE account_id = ? AND started_at <= ?"
+      + " AND (started_at < ? OR (started_at = ? AND conversation_id < ?))"
+      + " ORDER BY account_id DESC, started_at DESC, conversation_id DESC LIMIT ?";
+
   @Override
-  public List<Conversation> list(AccountId account, Instant before, int limit) {
-    return jdbc.query("SELECT " + COLUMNS + " FROM sandbox_conversations WHERE account_id = ? AND started_at < ?"
-        + " ORDER BY started_at DESC, conversation_id DESC LIMIT ?", ps -> {
-          ps.setString(1, account.value());
-          ps.setLong(2, before == null ? Long.MAX_VALUE : before.toEpochMilli());
-          ps.setInt(3, limit);
-        }, JdbcConversationRepository::row);
+  public List<Conversation> list(AccountId account, Instant before, String beforeId, int limit) {
+    long at = before == null ? Long.MAX_VALUE : before.toEpochMilli();
+    return jdbc.query(LIST_PAGE, ps -> {
+      ps.setString(1, account.value());
+      ps.setLong(2, at);
+      ps.setLong(3, at);
+      ps.setLong(4, at);
+      ps.setString(5, beforeId == null ? "" : beforeId); // nothing sorts before the empty id
+      ps.setInt(6, limit);
+    }, JdbcConversationRepository::row);
   }
+
+  /**
+   * A page of a conversation's events. Ordered by the key's both columns (the conversation is
+   * fixed), which H2 reads in order from the key and stops at the page's end; ordered by event_no
+   * alone it read and sorted all the conversation's later events at every page.
+   */
+  static final String EVENTS_PAGE = "SELECT conversation_id, event_no, seq, occurred_at, originator_id, originator_role, kind, change_json FROM sandbox_events"
+      + " WHERE conversation_id = ? AND event_no >= ? ORDER BY conversation_id, event_no LIMIT ?";
 
   @Override
   public List<ConversationEvent> events(String conversationId, int from, int limit) {
-    return jdbc.query("SELECT conversation_id, event_no, seq, occurred_at, originator_id, originator_role, kind, change_json FROM sandbox_events"
-        + " WHERE conversation_id = ? AND event_no >= ? ORDER BY event_no LIMIT ?", ps -> {
+    return jdbc.query(EVENTS_PAGE, ps -> {
           ps.setString(1, conversationId);
           ps.setInt(2, from);
           ps.setInt(3, limit);

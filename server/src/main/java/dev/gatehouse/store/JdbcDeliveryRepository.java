@@ -150,10 +150,19 @@ public final class JdbcDeliveryRepository implements DeliveryRepository {
     });
   }
 
+  /**
+   * A page of an account's deliveries, newest first. Ordered by the index's whole key (the account
+   * is fixed, so it means the same as by id alone), which H2 then reads in order and stops at the
+   * page's end; ordered by id alone it read and sorted all the account's deliveries at every page.
+   */
+  static String listPage(boolean byState) {
+    return "SELECT " + COLUMNS + " FROM sandbox_deliveries WHERE account_id = ? AND id < ?" + (byState ? " AND state = ?" : "")
+        + " ORDER BY account_id DESC, id DESC LIMIT ?";
+  }
+
   @Override
   public List<Delivery> list(AccountId account, String state, long beforeId, int limit) {
-    return jdbc.query("SELECT " + COLUMNS + " FROM sandbox_deliveries WHERE account_id = ? AND id < ?" + (state == null ? "" : " AND state = ?")
-        + " ORDER BY id DESC LIMIT ?", ps -> {
+    return jdbc.query(listPage(state != null), ps -> {
           ps.setString(1, account.value());
           ps.setLong(2, beforeId <= 0 ? Long.MAX_VALUE : beforeId);
           int i = 3;

@@ -40,7 +40,8 @@ final class Migrations {
       "V11__key_custody.sql",
       "V12__consumers_lp_bytes.sql",
       "V13__sandbox_deliveries_due_order.sql",
-      "V14__consumers_erased_tombstones.sql");
+      "V14__consumers_erased_tombstones.sql",
+      "V15__sandbox_conversations_page_order.sql");
   /** Work SQL alone cannot do the same way on H2 and PostgreSQL: run after that version's file, before it is recorded. */
   private static final Map<Integer, Step> STEPS = Map.of(12, ConsumerLpBytes::migrate, 14, JdbcConsumerRepository::keepErasedAsTombstones);
   private static final String LOCK = "schema-migrations";

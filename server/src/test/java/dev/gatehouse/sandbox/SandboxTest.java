@@ -435,6 +435,13 @@ class SandboxTest {
     JsonObject list = new JsonObject(cli("sandbox", "conversations", "--account", "7306"));
     assertThat(list.getJsonArray("conversations").getJsonObject(0).getString("conversation_id")).isEqualTo(conv);
     assertThat(list.getJsonArray("conversations").getJsonObject(0).getValue("agent_id")).as("no scripted agent").isNull();
+    JsonObject first = new JsonObject(cli("sandbox", "conversations", "--account", "7306", "--limit", "1"));
+    assertThat(first.getString("next_before_id")).isEqualTo(conv);
+    assertThat(new JsonObject(cli("sandbox", "conversations", "--account", "7306", "--limit", "1", "--before", first.getString("next_before"),
+        "--before-id", first.getString("next_before_id"))).getJsonArray("conversations")).as("the page after the only one").isEmpty();
+    HttpResponse<String> idAlone = server.admin("GET", "/admin/v1/accounts/7306/conversations?before_id=" + conv, null);
+    assertThat(idAlone.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(idAlone.body()).getString("error_description")).contains("before_id goes with before");
 
     JsonObject sent = new JsonObject(cli("sandbox", "agent-message", "--account", "7306", conv, "Hi, I am Dana \u2014 how can I help?"));
     assertThat(sent.getInteger("sequence")).isZero();

@@ -91,13 +91,39 @@ class SandboxStoreContractTest {
         c.ttrType(), c.agentId(), false, "CONSUMER", c.startedAt(), T0, T0, c.nextSequence(), c.nextEvent()), List.of(), List.of(), 0));
     Conversation second = repo.open(fresh("lp-a", T0.plusSeconds(60)), c -> new ConversationRepository.Change<>(c, List.of(), List.of(), null));
     assertThat(second.id()).isNotEqualTo(first.id());
-    assertThat(repo.list(ACCOUNT, null, 10)).extracting(Conversation::id).containsExactly(second.id(), first.id());
-    assertThat(repo.list(ACCOUNT, T0.plusSeconds(60), 10)).extracting(Conversation::id).containsExactly(first.id());
+    assertThat(repo.list(ACCOUNT, null, null, 10)).extracting(Conversation::id).containsExactly(second.id(), first.id());
+    assertThat(repo.list(ACCOUNT, T0.plusSeconds(60), null, 10)).extracting(Conversation::id).containsExactly(first.id());
 
     assertThat(repo.purge(T0.plusSeconds(1))).isEqualTo(1);
     assertThat(repo.find(first.id())).isEmpty();
     assertThat(repo.events(first.id(), 0, 10)).isEmpty();
     assertThat(repo.find(second.id())).isPresent();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"h2", "postgresql"})
+  void conversationsThatStartedInOneMillisecond_arePagedEachOnce_newestFirst(String kind) throws Exception {
+    JdbcConversationRepository repo = new JdbcConversationRepository(open(kind));
+    List<Conversation> all = new ArrayList<>();
+    for (int i = 0; i < 7; i++) { // five in one millisecond, between two others
+      Instant at = i == 0 ? T0.minusMillis(1) : i == 6 ? T0.plusMillis(1) : T0;
+      all.add(repo.open(fresh("lp-" + i, at), c -> new ConversationRepository.Change<>(c, List.of(), List.of(), null)));
+    }
+    all.sort(java.util.Comparator.comparing(Conversation::startedAt).thenComparing(Conversation::id).reversed());
+    for (int limit = 1; limit <= 4; limit++) {
+      List<String> paged = new ArrayList<>();
+      Instant before = null;
+      String beforeId = null;
+      for (List<Conversation> page; !(page = repo.list(ACCOUNT, before, beforeId, limit)).isEmpty(); ) {
+        page.forEach(c -> paged.add(c.id()));
+        before = page.get(page.size() - 1).startedAt();
+        beforeId = page.get(page.size() - 1).id();
+      }
+      assertThat(paged).as("pages of " + limit).containsExactlyElementsOf(all.stream().map(Conversation::id).toList());
+    }
+    // a cursor of the instant alone (as before ids were given): those started before it
+    assertThat(repo.list(ACCOUNT, T0, null, 10)).extracting(Conversation::id).containsExactly(all.get(6).id());
+    assertThat(repo.list(new AccountId("2002"), null, null, 10)).isEmpty();
   }
 
   @ParameterizedTest(name = "{0}")
