@@ -104,11 +104,11 @@ public final class JdbcConsumerRepository implements ConsumerRepository {
   }
 
   /** The external id of an erased consumer's record: its key is kept, its external id is not (an external id is never empty). */
-  private static final String ERASED = "";
+  static final String ERASED = "";
   /** A record that is not an erased consumer's tombstone. */
   private static final String LIVE = "ext_consumer_id <> ''";
 
-  private static final String INSERT =
+  static final String INSERT =
       "INSERT INTO consumers (account_id, lp_consumer_id, ext_consumer_id, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)";
 
   /** Adds one row of (account_id, lp_consumer_id, ext_consumer_id, first_seen, last_seen) per record to the batch. */
@@ -329,55 +329,6 @@ public final class JdbcConsumerRepository implements ConsumerRepository {
             }
           }
         }
-      }
-    }
-  }
-
-  /**
-   * Migration V14: the consumers erased before tombstones existed get one (their records were
-   * deleted then; a sighting queued before an erasure could write one back, which this also
-   * mends). Each write sets the tombstone whether a row is there or not, so a run cut short by a
-   * crash is simply run again; H2 commits every batch as it goes, PostgreSQL at the end.
-   */
-  static void keepErasedAsTombstones(Connection c, boolean postgres) throws SQLException {
-    long now = System.currentTimeMillis();
-    try (PreparedStatement ps = c.prepareStatement(postgres
-        ? INSERT + " ON CONFLICT (account_id, lp_consumer_id) DO UPDATE SET ext_consumer_id = ''"
-        : "MERGE INTO consumers (account_id, lp_consumer_id, ext_consumer_id, first_seen, last_seen) KEY (account_id, lp_consumer_id) VALUES (?, ?, ?, ?, ?)")) {
-      final class Tombstones implements Revocation {
-        int batched;
-        long written;
-
-        @Override
-        public void accept(String accountId, String lp) throws SQLException {
-          if (!LpConsumerId.isValid(lp)) {
-            return; // no record can have it
-          }
-          ps.setString(1, accountId);
-          ps.setBytes(2, LpConsumerId.toBytes(lp));
-          ps.setString(3, ERASED);
-          ps.setLong(4, now);
-          ps.setLong(5, now);
-          ps.addBatch();
-          written++;
-          if (++batched == 1_000) {
-            flush();
-          }
-        }
-
-        void flush() throws SQLException {
-          ps.executeBatch();
-          batched = 0;
-          if (!postgres) {
-            c.commit();
-          }
-        }
-      }
-      Tombstones t = new Tombstones();
-      forEachRevocation(c, true, t);
-      t.flush();
-      if (t.written > 0) {
-        org.slf4j.LoggerFactory.getLogger(JdbcConsumerRepository.class).info("consumer records: {} erased consumers kept as tombstones", t.written);
       }
     }
   }

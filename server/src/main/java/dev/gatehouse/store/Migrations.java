@@ -43,7 +43,7 @@ final class Migrations {
       "V14__consumers_erased_tombstones.sql",
       "V15__sandbox_conversations_page_order.sql");
   /** Work SQL alone cannot do the same way on H2 and PostgreSQL: run after that version's file, before it is recorded. */
-  private static final Map<Integer, Step> STEPS = Map.of(12, ConsumerLpBytes::migrate, 14, JdbcConsumerRepository::keepErasedAsTombstones);
+  private static final Map<Integer, Step> STEPS = Map.of(12, ConsumerLpBytes::migrate, 14, ConsumerTombstones::migrate);
   private static final String LOCK = "schema-migrations";
 
   /** A migration step in Java. */

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Migration V14 on a store written by the previous version (schema 13), where an erasure deleted
+ * Migration V14 ({@link ConsumerTombstones}) on a store written by the previous version (schema 13), where an erasure deleted
  * the record: every consumer erased then gets a tombstone, so that a sighting written after the
  * upgrade cannot bring its external id back; a record a late sighting did write back is emptied;
  * the live records are untouched; and the migration run again (a crash before it was recorded)

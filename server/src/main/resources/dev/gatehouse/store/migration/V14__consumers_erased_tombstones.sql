@@ -2,5 +2,5 @@
 -- (which no live record has), so that a sighting written after the erasure (queued before it, on
 -- this node or another) finds the key taken and cannot write the external id back, without the
 -- writer reading every erasure at each batch. The consumers erased before get their tombstone from
--- a step in Java (JdbcConsumerRepository.keepErasedAsTombstones): the lp id's hex becomes bytes,
--- which SQL common to H2 and PostgreSQL cannot do.
+-- a step in Java (ConsumerTombstones): the lp id's hex becomes bytes, which SQL common to H2 and
+-- PostgreSQL cannot do.
