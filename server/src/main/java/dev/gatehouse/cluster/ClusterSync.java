@@ -36,6 +36,10 @@ public final class ClusterSync implements AutoCloseable {
   private final Duration refresh;
   private final ScheduledExecutorService worker;
   private volatile ChangeFeed feed = ChangeFeed.NONE;
+  /** Topics noticed changed, to be read again by the read queued on the worker; guarded by itself. */
+  private final EnumSet<Topic> pending = EnumSet.noneOf(Topic.class);
+  /** Whether a read of {@link #pending} is queued on the worker and has not started; guarded by pending. */
+  private boolean drainQueued;
   private volatile boolean storeUp = true;
   private volatile Instant storeDownSince;
   /** {@link System#nanoTime} when this node last knew its view matched the store. */
@@ -90,8 +94,31 @@ public final class ClusterSync implements AutoCloseable {
     return storeDownSince;
   }
 
-  private void reloadSoon(Set<Topic> topics) {
-    worker.execute(() -> reload(topics));
+  /**
+   * Reads the topics again on the worker, soon. Notices that arrive while a read is queued join it,
+   * and those that arrive while one runs make one more: a burst of changes on other nodes (an
+   * operator's script erasing consumers one by one, say) costs a read or two of each topic, not
+   * one per notice, which queued without bound behind reads of a large table (a million
+   * revocations take 1-2 s to read) and held up the others (a key rotation's notice waited behind
+   * them all).
+   */
+  void reloadSoon(Set<Topic> topics) {
+    synchronized (pending) {
+      pending.addAll(topics);
+      if (drainQueued) {
+        return;
+      }
+      drainQueued = true;
+    }
+    worker.execute(() -> {
+      Set<Topic> now;
+      synchronized (pending) {
+        now = EnumSet.copyOf(pending);
+        pending.clear();
+        drainQueued = false;
+      }
+      reload(now);
+    });
   }
 
   /** @return whether every topic was read */
