@@ -16,7 +16,9 @@ import java.util.Optional;
  * kept as its 32 bytes ({@link LpConsumerId#toBytes}), half the size of its text in the primary
  * key, which every new consumer writes a leaf of (migration V12). {@link #recordAll} is idempotent:
  * on PostgreSQL one batched upsert (safe with many nodes), on H2 (one process) a batched INSERT
- * whose duplicate rows then get their {@code last_seen} moved forward. Thread-safe.
+ * whose duplicate rows then get their {@code last_seen} moved forward. An erased consumer's record
+ * is a tombstone (migration V14): its key with an empty external id, which every read passes over
+ * and no write brings back. Thread-safe.
  */
 public final class JdbcConsumerRepository implements ConsumerRepository {
   private final Database db;
@@ -28,13 +30,12 @@ public final class JdbcConsumerRepository implements ConsumerRepository {
   }
 
   @Override
-  public void recordAll(List<ConsumerRecord> all) {
-    for (ConsumerRecord r : all) {
+  public void recordAll(List<ConsumerRecord> sightings) {
+    for (ConsumerRecord r : sightings) {
       if (!LpConsumerId.isValid(r.lpConsumerId())) {
         throw new ConsumerRepository.RejectedRecordsException("writing consumer records failed: an lp_consumer_id that is not 64 lowercase hex characters", null);
       }
     }
-    List<ConsumerRecord> sightings = all;
     if (sightings.isEmpty()) {
       return;
     }
