@@ -61,6 +61,8 @@ public final class ConsumerRegistry implements AutoCloseable {
   private final AtomicLongArray recent = new AtomicLongArray(RECENT_SLOTS);
   /** Replaced whole by a reload; changed in place, under this lock, by this node's own acts. */
   private volatile RevokedConsumers revoked;
+  /** The store's {@link ConsumerRepository#revokedSummary} when {@link #revoked} was last read whole; guarded by this. */
+  private String revokedSummary;
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
@@ -73,6 +75,7 @@ public final class ConsumerRegistry implements AutoCloseable {
     this.repository = repository;
     this.clock = clock;
     this.queue = new ArrayBlockingQueue<>(queueCapacity);
+    this.revokedSummary = repository.revokedSummary(); // before the read: a change during it makes the next reload read again
     this.revoked = readRevoked(repository);
     this.writer = new Thread(this::drainLoop, "gatehouse-consumer-writer");
     this.writer.setDaemon(true);
@@ -104,9 +107,20 @@ public final class ConsumerRegistry implements AutoCloseable {
     }
   }
 
-  /** Reads the revocations again (another node may have revoked, restored or erased a consumer). */
+  /**
+   * Reads the revocations again (another node may have revoked, restored or erased a consumer),
+   * unless the store's summary of them is what it was at the last read: the periodic re-read
+   * then costs one scan inside the database, not a million rows handed over. The summary is taken
+   * before the rows are read, so a change made during the read makes the next call read again;
+   * a change made here also changes it (one read more than needed, never one fewer).
+   */
   public synchronized void reloadRevocations() {
+    String summary = repository.revokedSummary();
+    if (summary != null && summary.equals(revokedSummary)) {
+      return;
+    }
     revoked = readRevoked(repository);
+    revokedSummary = summary;
   }
 
   public boolean isRevoked(String accountId, String lpConsumerId) {

@@ -49,4 +49,11 @@ public interface ConsumerRepository {
    * the store may hold millions.
    */
   void forEachRevoked(java.util.function.BiConsumer<String, String> each);
+
+  /**
+   * What the set of revoked consumers adds up to, computed by the store without handing the rows
+   * over: equal summaries mean, but for a 64-bit hash collision, the same set. Null where the store
+   * cannot tell cheaply, or no other process writes it (the embedded store).
+   */
+  String revokedSummary();
 }

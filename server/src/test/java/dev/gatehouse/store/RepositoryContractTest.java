@@ -208,6 +208,72 @@ class RepositoryContractTest {
     assertThat(revoked(consumers)).contains("1001/not-an-lp");
   }
 
+  /** Another node's registry sees this store through it; it counts the times the revocations are read whole. */
+  private static final class CountingReads implements dev.gatehouse.consumers.ConsumerRepository {
+    final JdbcConsumerRepository store;
+    int reads;
+
+    CountingReads(JdbcConsumerRepository store) {
+      this.store = store;
+    }
+
+    @Override public void recordAll(List<ConsumerRecord> sightings) { store.recordAll(sightings); }
+    @Override public java.util.Optional<ConsumerRecord> find(String a, String lp) { return store.find(a, lp); }
+    @Override public List<ConsumerRecord> list(String a, String after, int limit) { return store.list(a, after, limit); }
+    @Override public void revoke(String a, String lp, Instant at) { store.revoke(a, lp, at); }
+    @Override public boolean erase(String a, String lp, Instant at) { return store.erase(a, lp, at); }
+    @Override public boolean restore(String a, String lp) { return store.restore(a, lp); }
+    @Override public String revokedSummary() { return store.revokedSummary(); }
+
+    @Override
+    public void forEachRevoked(java.util.function.BiConsumer<String, String> each) {
+      reads++;
+      store.forEachRevoked(each);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"h2", "postgresql"})
+  void revocationsAreReadAgain_onlyWhenTheStoreSaysTheyChanged(String kind) throws Exception {
+    Database db = open(kind);
+    JdbcConsumerRepository otherNode = new JdbcConsumerRepository(db);
+    CountingReads here = new CountingReads(new JdbcConsumerRepository(db));
+    String a = "a".repeat(64);
+    String b = "b".repeat(64);
+    otherNode.revoke("1001", a, T0);
+    dev.gatehouse.consumers.ConsumerRegistry registry = new dev.gatehouse.consumers.ConsumerRegistry(here, java.time.Clock.systemUTC(), 100);
+    try {
+      assertThat(registry.isRevoked("1001", a)).isTrue();
+      boolean summarised = kind.equals("postgresql");
+      assertThat(otherNode.revokedSummary() != null).as("a summary on PostgreSQL only").isEqualTo(summarised);
+      registry.reloadRevocations();
+      registry.reloadRevocations();
+      assertThat(here.reads).as("unchanged: read at start only (on H2, which has no summary, at every call)").isEqualTo(summarised ? 1 : 3);
+
+      String before = otherNode.revokedSummary();
+      otherNode.revoke("1001", a, T0.plusSeconds(1)); // revoked already: the set is the same
+      otherNode.erase("1001", a, T0.plusSeconds(2));  // now erased too: still the same set
+      assertThat(otherNode.revokedSummary()).isEqualTo(before);
+
+      otherNode.revoke("1001", b, T0); // another node revokes
+      assertThat(otherNode.revokedSummary() == null || !otherNode.revokedSummary().equals(before)).isTrue();
+      int reads = here.reads;
+      registry.reloadRevocations();
+      assertThat(here.reads).isEqualTo(reads + 1);
+      assertThat(registry.isRevoked("1001", b)).isTrue();
+      assertThat(otherNode.restore("1001", b)).isTrue(); // and restores: the count goes back, the set changed
+      registry.reloadRevocations();
+      assertThat(here.reads).isEqualTo(reads + 2);
+      assertThat(registry.isRevoked("1001", b)).isFalse();
+      otherNode.erase("1001", "c".repeat(64), T0); // a consumer erased before it was ever revoked
+      registry.reloadRevocations();
+      assertThat(registry.isRevoked("1001", "c".repeat(64))).isTrue();
+      assertThat(here.reads).isEqualTo(reads + 3);
+    } finally {
+      registry.close();
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"h2", "postgresql"})
   void revocations_areHandedOverOnceEach_accountByAccount_acrossPages(String kind) throws Exception {
