@@ -99,7 +99,7 @@ public final class ClusterSync implements AutoCloseable {
    * and those that arrive while one runs make one more: a burst of changes on other nodes (an
    * operator's script erasing consumers one by one, say) costs a read or two of each topic, not
    * one per notice, which queued without bound behind reads of a large table (a million
-   * revocations take 1-2 s to read) and held up the others (a key rotation's notice waited behind
+   * revocations take 1-4 s to read) and held up the others (a key rotation's notice waited behind
    * them all).
    */
   void reloadSoon(Set<Topic> topics) {

@@ -112,7 +112,8 @@ public final class ConsumerRegistry implements AutoCloseable {
    * unless the store's summary of them is what it was at the last read: the periodic re-read
    * then costs one scan inside the database, not a million rows handed over. The summary is taken
    * before the rows are read, so a change made during the read makes the next call read again;
-   * a change made here also changes it (one read more than needed, never one fewer).
+   * a change made here (or tried: an erasure marks the consumer revoked here before the store
+   * answers) forgets the summary, so the next call reads.
    */
   public synchronized void reloadRevocations() {
     String summary = repository.revokedSummary();
@@ -243,12 +244,14 @@ public final class ConsumerRegistry implements AutoCloseable {
   }
 
   public synchronized void revoke(String accountId, String lpConsumerId) {
+    revokedSummary = null;
     repository.revoke(accountId, lpConsumerId, clock.instant());
     revoked.add(accountId, lpConsumerId);
   }
 
   /** @return false if it was not revoked, or was erased */
   public synchronized boolean restore(String accountId, String lpConsumerId) {
+    revokedSummary = null;
     boolean ok = repository.restore(accountId, lpConsumerId);
     if (ok) {
       revoked.remove(accountId, lpConsumerId);
@@ -264,6 +267,7 @@ public final class ConsumerRegistry implements AutoCloseable {
    */
   public synchronized boolean erase(String accountId, String lpConsumerId) {
     flush();
+    revokedSummary = null;
     revoked.add(accountId, lpConsumerId);
     if (LpConsumerId.isValid(lpConsumerId)) {
       recent.set((int) LpConsumerId.fingerprint(accountId, lpConsumerId) & (RECENT_SLOTS - 1), 0);

@@ -269,6 +269,12 @@ class RepositoryContractTest {
       registry.reloadRevocations();
       assertThat(registry.isRevoked("1001", "c".repeat(64))).isTrue();
       assertThat(here.reads).isEqualTo(reads + 3);
+      // a change made through this registry: the next re-read reads (once), whatever the store says
+      registry.revoke("1001", "d".repeat(64));
+      registry.reloadRevocations();
+      registry.reloadRevocations();
+      assertThat(here.reads).isEqualTo(summarised ? reads + 4 : reads + 5);
+      assertThat(registry.isRevoked("1001", "d".repeat(64))).isTrue();
     } finally {
       registry.close();
     }
