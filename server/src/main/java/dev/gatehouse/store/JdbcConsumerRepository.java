@@ -292,15 +292,21 @@ public final class JdbcConsumerRepository implements ConsumerRepository {
   /**
    * PostgreSQL: the count of revocations and the sum of a 64-bit hash of each (account, lp id),
    * one scan of the table inside the database (at a million rows a fraction of the 1-3 s a node
-   * takes to read them all). H2: null; only this process writes it.
+   * takes to read them all). H2: null; only this process writes it. Null too where the query
+   * fails (an engine without {@code hashtextextended}, PostgreSQL 11+): the caller then reads
+   * everything, as it would have anyway, and a store that is down fails that read.
    */
   @Override
   public String revokedSummary() {
     if (!db.isPostgres()) {
       return null;
     }
-    return jdbc.query("SELECT COUNT(*), COALESCE(SUM(hashtextextended(account_id || '/' || lp_consumer_id, 0)), 0) FROM consumer_revocations",
-        ps -> {}, rs -> rs.getLong(1) + ":" + rs.getBigDecimal(2).toPlainString()).get(0);
+    try {
+      return jdbc.query("SELECT COUNT(*), COALESCE(SUM(hashtextextended(account_id || '/' || lp_consumer_id, 0)), 0) FROM consumer_revocations",
+          ps -> {}, rs -> rs.getLong(1) + ":" + rs.getBigDecimal(2).toPlainString()).get(0);
+    } catch (StoreException e) {
+      return null;
+    }
   }
 
   private static final int PAGE = 10_000;
