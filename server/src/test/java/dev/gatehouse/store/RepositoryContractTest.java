@@ -209,7 +209,7 @@ class RepositoryContractTest {
   }
 
   /** Another node's registry sees this store through it; it counts the times the revocations are read whole. */
-  private static final class CountingReads implements dev.gatehouse.consumers.ConsumerRepository {
+  private static class CountingReads implements dev.gatehouse.consumers.ConsumerRepository {
     final JdbcConsumerRepository store;
     int reads;
 
@@ -275,6 +275,67 @@ class RepositoryContractTest {
       registry.reloadRevocations();
       assertThat(here.reads).isEqualTo(summarised ? reads + 4 : reads + 5);
       assertThat(registry.isRevoked("1001", "d".repeat(64))).isTrue();
+    } finally {
+      registry.close();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"h2", "postgresql"})
+  void whatThisNodeChangesDuringASlowReRead_isNeitherLostNorBlocked(String kind) throws Exception {
+    Database db = open(kind);
+    JdbcConsumerRepository otherNode = new JdbcConsumerRepository(db);
+    String x = "1".repeat(64);
+    String y = "2".repeat(64);
+    String z = "3".repeat(64);
+    otherNode.revoke("1001", x, T0);
+    CountDownLatch rowsTaken = new CountDownLatch(1);
+    CountDownLatch handOver = new CountDownLatch(1);
+    AtomicBoolean slow = new AtomicBoolean();
+    // a read that takes the store's rows, then waits before handing them over: what happens
+    // meanwhile falls after the rows were taken
+    CountingReads here = new CountingReads(new JdbcConsumerRepository(db)) {
+      @Override
+      public void forEachRevoked(java.util.function.BiConsumer<String, String> each) {
+        reads++;
+        List<String[]> rows = new ArrayList<>();
+        store.forEachRevoked((a, lp) -> rows.add(new String[] {a, lp}));
+        if (slow.get()) {
+          rowsTaken.countDown();
+          try {
+            assertThat(handOver.await(10, TimeUnit.SECONDS)).isTrue();
+          } catch (InterruptedException e) {
+            throw new AssertionError(e);
+          }
+        }
+        rows.forEach(r -> each.accept(r[0], r[1]));
+      }
+    };
+    dev.gatehouse.consumers.ConsumerRegistry registry = new dev.gatehouse.consumers.ConsumerRegistry(here, java.time.Clock.systemUTC(), 100);
+    try {
+      otherNode.revoke("1001", z, T0); // another node: the re-read is needed
+      slow.set(true);
+      Thread reader = new Thread(registry::reloadRevocations);
+      reader.start();
+      assertThat(rowsTaken.await(10, TimeUnit.SECONDS)).isTrue();
+      // this node acts while the read holds rows from before: none of this waits for it
+      assertThat(registry.restore("1001", x)).isTrue();
+      registry.revoke("1001", y);
+      registry.sighted("1001", new dev.gatehouse.consumers.LpConsumerId("4".repeat(64)), "ext-4");
+      registry.flush();
+      assertThat(otherNode.find("1001", "4".repeat(64))).as("the writer is not held up by the read").isPresent();
+      handOver.countDown();
+      reader.join(10_000);
+      assertThat(reader.isAlive()).isFalse();
+      assertThat(registry.isRevoked("1001", x)).as("restored during the read, in the rows read").isFalse();
+      assertThat(registry.isRevoked("1001", y)).as("revoked during the read, not in the rows read").isTrue();
+      assertThat(registry.isRevoked("1001", z)).as("the other node's, read").isTrue();
+      slow.set(false);
+      int reads = here.reads;
+      registry.reloadRevocations(); // this node acted during the read: read again, and it agrees
+      assertThat(here.reads).isEqualTo(reads + 1);
+      assertThat(registry.isRevoked("1001", x)).isFalse();
+      assertThat(registry.isRevoked("1001", y)).isTrue();
     } finally {
       registry.close();
     }
