@@ -42,33 +42,36 @@ public final class RevokedConsumers {
     return (int) (f ^ (f >>> 32)) & mask;
   }
 
-  public boolean contains(String accountId, String lp) {
-    if (size == 0 || !LpConsumerId.isValid(lp)) {
-      return false;
-    }
-    long f = fingerprint(accountId, lp);
-    AtomicLongArray s = slots;
+  /** The slot holding {@code f} in {@code s}, or -1. */
+  private static int slotOf(AtomicLongArray s, long f) {
     int mask = s.length() - 1;
     for (int i = start(f, mask); ; i = (i + 1) & mask) { // ends: at most 3/4 of the slots are used
       long v = s.get(i);
       if (v == f) {
-        return true;
+        return i;
       }
       if (v == EMPTY) {
-        return false;
+        return -1;
       }
     }
   }
 
+  public boolean contains(String accountId, String lp) {
+    return size != 0 && LpConsumerId.isValid(lp) && slotOf(slots, fingerprint(accountId, lp)) >= 0;
+  }
+
   /** @return whether it was added (false: already there, or not an lp id) */
   public synchronized boolean add(String accountId, String lp) {
-    if (!LpConsumerId.isValid(lp) || contains(accountId, lp)) {
+    if (!LpConsumerId.isValid(lp)) {
+      return false;
+    }
+    long f = fingerprint(accountId, lp);
+    if (slotOf(slots, f) >= 0) {
       return false;
     }
     if ((used + 1) * 4L > slots.length() * 3L) {
       rebuild(Math.max(MIN_SLOTS, Integer.highestOneBit(size + 1) << 2)); // at most half used after
     }
-    long f = fingerprint(accountId, lp);
     AtomicLongArray s = slots;
     int mask = s.length() - 1;
     int i = start(f, mask);
@@ -88,20 +91,14 @@ public final class RevokedConsumers {
     if (size == 0 || !LpConsumerId.isValid(lp)) {
       return false;
     }
-    long f = fingerprint(accountId, lp);
     AtomicLongArray s = slots;
-    int mask = s.length() - 1;
-    for (int i = start(f, mask); ; i = (i + 1) & mask) {
-      long v = s.get(i);
-      if (v == f) {
-        s.set(i, GONE);
-        size--;
-        return true;
-      }
-      if (v == EMPTY) {
-        return false;
-      }
+    int i = slotOf(s, fingerprint(accountId, lp));
+    if (i < 0) {
+      return false;
     }
+    s.set(i, GONE);
+    size--;
+    return true;
   }
 
   public int size() {

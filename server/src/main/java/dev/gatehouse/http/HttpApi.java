@@ -147,13 +147,10 @@ public final class HttpApi {
     MetadataEndpoint metadata = new MetadataEndpoint(p.publicBaseUrl(), p.accounts(), p.issuer());
     r.get("/.well-known/oauth-authorization-server").handler(metadata::server);
 
-    IdpEndpoint idp = new IdpEndpoint(vertx, p.consumerTokenGrant(),
-        io.micrometer.core.instrument.Counter.builder("gatehouse.tokens.issued").tag("kind", "consumer_jws").description("Tokens issued").register(p.metrics()));
+    IdpEndpoint idp = new IdpEndpoint(vertx, p.consumerTokenGrant(), tokensIssued(p, "consumer_jws"));
     r.post("/api/account/:accountId/consumer").handler(body).handler(idp::consumer);
 
-    SentinelEndpoint sentinel = new SentinelEndpoint(vertx, p.appTokenGrant(),
-        io.micrometer.core.instrument.Counter.builder("gatehouse.tokens.issued").tag("kind", "app_jwt").description("Tokens issued").register(p.metrics()),
-        sources);
+    SentinelEndpoint sentinel = new SentinelEndpoint(vertx, p.appTokenGrant(), tokensIssued(p, "app_jwt"), sources);
     r.post("/sentinel/api/account/:accountId/app/token").handler(body).handler(sentinel::tokenV1);
 
     if (p.sandbox() != null) {
@@ -172,6 +169,11 @@ public final class HttpApi {
     r.get("/.well-known/oauth-authorization-server/sentinel/api/account/:accountId").handler(metadata::account);
     // the OpenID-style placement (issuer path first), which many client libraries use
     r.get("/sentinel/api/account/:accountId/.well-known/oauth-authorization-server").handler(metadata::account);
+  }
+
+  /** {@code gatehouse_tokens_issued_total} of one kind of token (the console and the token rate read them by that name). */
+  private static io.micrometer.core.instrument.Counter tokensIssued(Parts p, String kind) {
+    return io.micrometer.core.instrument.Counter.builder("gatehouse.tokens.issued").tag("kind", kind).description("Tokens issued").register(p.metrics());
   }
 
   private static void adminRoutes(Vertx vertx, Parts p, Router r, RawBody body, SourceAddress sources) {

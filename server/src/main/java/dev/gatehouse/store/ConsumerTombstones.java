@@ -21,7 +21,7 @@ final class ConsumerTombstones {
   static void migrate(Connection c, boolean postgres) throws SQLException {
     long now = System.currentTimeMillis();
     try (PreparedStatement ps = c.prepareStatement(postgres
-        ? JdbcConsumerRepository.INSERT + " ON CONFLICT (account_id, lp_consumer_id) DO UPDATE SET ext_consumer_id = ''"
+        ? JdbcConsumerRepository.TOMBSTONE_UPSERT
         : "MERGE INTO consumers (account_id, lp_consumer_id, ext_consumer_id, first_seen, last_seen) KEY (account_id, lp_consumer_id) VALUES (?, ?, ?, ?, ?)")) {
       final class Tombstones implements JdbcConsumerRepository.Revocation {
         int batched;
@@ -32,11 +32,7 @@ final class ConsumerTombstones {
           if (!LpConsumerId.isValid(lp)) {
             return; // no record can have it
           }
-          ps.setString(1, accountId);
-          ps.setBytes(2, LpConsumerId.toBytes(lp));
-          ps.setString(3, JdbcConsumerRepository.ERASED);
-          ps.setLong(4, now);
-          ps.setLong(5, now);
+          JdbcConsumerRepository.bindTombstone(ps, accountId, LpConsumerId.toBytes(lp), now);
           ps.addBatch();
           written++;
           if (++batched == 1_000) {

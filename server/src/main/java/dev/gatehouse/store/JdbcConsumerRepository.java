@@ -105,12 +105,23 @@ public final class JdbcConsumerRepository implements ConsumerRepository {
   }
 
   /** The external id of an erased consumer's record: its key is kept, its external id is not (an external id is never empty). */
-  static final String ERASED = "";
+  private static final String ERASED = "";
   /** A record that is not an erased consumer's tombstone. */
   private static final String LIVE = "ext_consumer_id <> ''";
 
   static final String INSERT =
       "INSERT INTO consumers (account_id, lp_consumer_id, ext_consumer_id, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)";
+  /** PostgreSQL: an erased consumer's tombstone, whether its record is there or not ({@link #bindTombstone}). */
+  static final String TOMBSTONE_UPSERT = INSERT + " ON CONFLICT (account_id, lp_consumer_id) DO UPDATE SET ext_consumer_id = ''";
+
+  /** Binds the row of an erased consumer's tombstone to {@link #INSERT} (or a statement of the same columns). */
+  static void bindTombstone(PreparedStatement ps, String accountId, byte[] lp, long at) throws SQLException {
+    ps.setString(1, accountId);
+    ps.setBytes(2, lp);
+    ps.setString(3, ERASED);
+    ps.setLong(4, at);
+    ps.setLong(5, at);
+  }
 
   /** Adds one row of (account_id, lp_consumer_id, ext_consumer_id, first_seen, last_seen) per record to the batch. */
   private static void addAll(PreparedStatement ps, List<ConsumerRecord> records) throws SQLException {
@@ -222,13 +233,8 @@ public final class JdbcConsumerRepository implements ConsumerRepository {
         // id back. On PostgreSQL a record another node is inserting now (not yet visible to the
         // UPDATE) makes this INSERT wait for it, then turns it into the tombstone; on H2 this node's
         // registry is the only writer, and it holds its lock across the erasure
-        String sql = db.isPostgres() ? INSERT + " ON CONFLICT (account_id, lp_consumer_id) DO UPDATE SET ext_consumer_id = ''" : INSERT;
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-          ps.setString(1, accountId);
-          ps.setBytes(2, lp);
-          ps.setString(3, ERASED);
-          ps.setLong(4, at.toEpochMilli());
-          ps.setLong(5, at.toEpochMilli());
+        try (PreparedStatement ps = c.prepareStatement(db.isPostgres() ? TOMBSTONE_UPSERT : INSERT)) {
+          bindTombstone(ps, accountId, lp, at.toEpochMilli());
           ps.executeUpdate();
         } catch (SQLException e) {
           if (db.isPostgres() || !Jdbc.UNIQUE_VIOLATION.equals(e.getSQLState())) {
@@ -243,32 +249,25 @@ public final class JdbcConsumerRepository implements ConsumerRepository {
 
   /** Revoked (and erased, when {@code erasedAt} is given) in {@code consumer_revocations}; an erasure is never undone. */
   private void markRevoked(Connection c, String accountId, String lpConsumerId, Instant at, Instant erasedAt) throws SQLException {
-    if (db.isPostgres()) { // two nodes may act on one consumer at once
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO consumer_revocations (account_id, lp_consumer_id, revoked_at, erased_at) VALUES (?, ?, ?, ?)"
-          + " ON CONFLICT (account_id, lp_consumer_id) DO UPDATE SET erased_at = COALESCE(consumer_revocations.erased_at, EXCLUDED.erased_at)")) {
-        ps.setString(1, accountId);
-        ps.setString(2, lpConsumerId);
-        ps.setLong(3, at.toEpochMilli());
-        Jdbc.setInstant(ps, 4, erasedAt);
-        ps.executeUpdate();
+    String insert = "INSERT INTO consumer_revocations (account_id, lp_consumer_id, revoked_at, erased_at) VALUES (?, ?, ?, ?)";
+    if (db.isPostgres()) { // two nodes may act on one consumer at once: one statement
+      insert += " ON CONFLICT (account_id, lp_consumer_id) DO UPDATE SET erased_at = COALESCE(consumer_revocations.erased_at, EXCLUDED.erased_at)";
+    } else { // H2: this process alone, under the registry's lock
+      try (PreparedStatement ps = c.prepareStatement("UPDATE consumer_revocations SET erased_at = COALESCE(erased_at, ?) WHERE account_id = ? AND lp_consumer_id = ?")) {
+        Jdbc.setInstant(ps, 1, erasedAt);
+        ps.setString(2, accountId);
+        ps.setString(3, lpConsumerId);
+        if (ps.executeUpdate() > 0) {
+          return;
+        }
       }
-      return;
     }
-    int n;
-    try (PreparedStatement ps = c.prepareStatement("UPDATE consumer_revocations SET erased_at = COALESCE(erased_at, ?) WHERE account_id = ? AND lp_consumer_id = ?")) {
-      Jdbc.setInstant(ps, 1, erasedAt);
-      ps.setString(2, accountId);
-      ps.setString(3, lpConsumerId);
-      n = ps.executeUpdate();
-    }
-    if (n == 0) {
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO consumer_revocations (account_id, lp_consumer_id, revoked_at, erased_at) VALUES (?, ?, ?, ?)")) {
-        ps.setString(1, accountId);
-        ps.setString(2, lpConsumerId);
-        ps.setLong(3, at.toEpochMilli());
-        Jdbc.setInstant(ps, 4, erasedAt);
-        ps.executeUpdate();
-      }
+    try (PreparedStatement ps = c.prepareStatement(insert)) {
+      ps.setString(1, accountId);
+      ps.setString(2, lpConsumerId);
+      ps.setLong(3, at.toEpochMilli());
+      Jdbc.setInstant(ps, 4, erasedAt);
+      ps.executeUpdate();
     }
   }
 
