@@ -55,10 +55,13 @@ public final class Database implements AutoCloseable {
     // see H2Housekeeping.
     String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("gatehouse") + ";DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=8192;WRITE_DELAY=0;QUERY_CACHE_SIZE=64"
         + ";RETENTION_TIME=" + H2Housekeeping.RETENTION_MILLIS;
-    Database db = open(url, null, null, "H2 " + dataDir.toAbsolutePath().resolve("gatehouse.mv.db"), 4);
+    H2Connections connections = new H2Connections(url);
+    Database db = open(url, connections, null, null, "H2 " + dataDir.toAbsolutePath().resolve("gatehouse.mv.db"), 4);
     org.h2.mvstore.MVStore store = H2Housekeeping.mvStore(db.pool);
-    db.housekeeping = H2Housekeeping.start(store);
     db.chain = H2CommitChain.of(store);
+    connections.checkWith(db.chain);
+    db.housekeeping = H2Housekeeping.start(store, db.chain);
+    db.committed(); // what the migrations and the pool's first connections wrote
     return db;
   }
 
@@ -84,7 +87,7 @@ public final class Database implements AutoCloseable {
       jdbc = withDefault(jdbc, "socketTimeout", "30");
       jdbc = withDefault(jdbc, "ApplicationName", "gatehouse");
     }
-    return open(jdbc, null, null, redact(jdbc), 8);
+    return open(jdbc, null, null, null, redact(jdbc), 8);
   }
 
   /**
@@ -131,9 +134,14 @@ public final class Database implements AutoCloseable {
     return url + (url.contains("?") ? "&" : "?") + param + "=" + value;
   }
 
-  private static Database open(String url, String user, String password, String description, int poolSize) {
+  /** @param source where the pool opens its connections, or null for {@code url}'s driver */
+  private static Database open(String url, DataSource source, String user, String password, String description, int poolSize) {
     HikariConfig c = new HikariConfig();
-    c.setJdbcUrl(url);
+    if (source != null) {
+      c.setDataSource(source);
+    } else {
+      c.setJdbcUrl(url);
+    }
     if (user != null) {
       c.setUsername(user);
       c.setPassword(password);

@@ -179,6 +179,7 @@ final class GroupCommit<R> implements AutoCloseable {
       writes.write(c, units);
     } catch (SQLException | RuntimeException e) {
       c.rollback();
+      db.committed();
       if (units.size() > 1) {
         return false;
       }

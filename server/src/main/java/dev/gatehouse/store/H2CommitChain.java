@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * H2CommitChainTest} shows it directly.
  *
  * <p>So after each commit (the store's write paths call {@link Database#committed()} before they
- * answer), this class checks that H2's last chunk ends the file or is the one the header names,
+ * answer), and after each chunk H2 writes on other occasions (a rollback; a new session, whose
+ * settings H2 commits on the thread that opens it, see {@link H2Connections}; a housekeeping
+ * pass, which moves chunks), this class checks that H2's last chunk ends the file or is the one the header names,
  * and if neither, has H2 write its header again, now naming it. It does not count on H2's guesses
  * (recovery would often follow them to the chunk, but where it starts following depends on what
  * lies at the end of the file, which may be a dead chunk's bytes). Both are done under H2's own

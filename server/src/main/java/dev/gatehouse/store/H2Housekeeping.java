@@ -59,12 +59,15 @@ final class H2Housekeeping implements AutoCloseable {
   static final int MOVE_BYTES = 16 << 20;
 
   private final MVStore store;
+  /** Checked after each pass: moving chunks writes chunks of its own (null: no check). */
+  private final H2CommitChain chain;
   private final CountDownLatch stop = new CountDownLatch(1);
   private final Thread thread;
   private volatile io.micrometer.core.instrument.Timer passes;
 
-  private H2Housekeeping(MVStore store) {
+  private H2Housekeeping(MVStore store, H2CommitChain chain) {
     this.store = store;
+    this.chain = chain;
     this.thread = new Thread(this::run, "gatehouse-h2-housekeeping");
     this.thread.setDaemon(true);
   }
@@ -81,8 +84,8 @@ final class H2Housekeeping implements AutoCloseable {
     }
   }
 
-  /** Starts housekeeping for {@code store}; null (with a warning) if it is not a single file. */
-  static H2Housekeeping start(MVStore store) {
+  /** Starts housekeeping for {@code store}, checking {@code chain} after each pass; null (with a warning) if it is not a single file. */
+  static H2Housekeeping start(MVStore store, H2CommitChain chain) {
     if (store == null) {
       return null;
     }
@@ -90,7 +93,7 @@ final class H2Housekeeping implements AutoCloseable {
       LOG.warn("H2 housekeeping is off: not a single-file store");
       return null;
     }
-    H2Housekeeping h = new H2Housekeeping(store);
+    H2Housekeeping h = new H2Housekeeping(store, chain);
     h.thread.start();
     return h;
   }
@@ -117,23 +120,29 @@ final class H2Housekeeping implements AutoCloseable {
     if (store.isClosed()) {
       return false;
     }
-    long start = System.nanoTime();
-    FileStore<?> file = store.getFileStore();
-    // compact() does nothing while CHUNK_TARGET% or more of the chunks' bytes are live (H2's own check)
-    boolean worked = store.compact(CHUNK_TARGET, REWRITE_BYTES);
-    // compactMoveChunks() checks the file's share in use too, but only once it holds the store's
-    // lock: checked here first, so that a pass with nothing to move takes no lock
-    int fill = file.getFillRate();
-    if (fill < FILE_TARGET) {
-      long size = file.size();
-      ((RandomAccessStore) file).compactMoveChunks(FILE_TARGET, MOVE_BYTES, store);
-      worked |= file.size() < size || file.getFillRate() > fill;
+    try {
+      long start = System.nanoTime();
+      FileStore<?> file = store.getFileStore();
+      // compact() does nothing while CHUNK_TARGET% or more of the chunks' bytes are live (H2's own check)
+      boolean worked = store.compact(CHUNK_TARGET, REWRITE_BYTES);
+      // compactMoveChunks() checks the file's share in use too, but only once it holds the store's
+      // lock: checked here first, so that a pass with nothing to move takes no lock
+      int fill = file.getFillRate();
+      if (fill < FILE_TARGET) {
+        long size = file.size();
+        ((RandomAccessStore) file).compactMoveChunks(FILE_TARGET, MOVE_BYTES, store);
+        worked |= file.size() < size || file.getFillRate() > fill;
+      }
+      io.micrometer.core.instrument.Timer t = passes;
+      if (worked && t != null) {
+        t.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      }
+      return worked;
+    } finally {
+      if (chain != null) {
+        chain.check(); // moving chunks writes chunks, as a commit does (a volatile read when none was written)
+      }
     }
-    io.micrometer.core.instrument.Timer t = passes;
-    if (worked && t != null) {
-      t.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-    }
-    return worked;
   }
 
   long fileBytes() {

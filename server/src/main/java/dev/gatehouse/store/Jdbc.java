@@ -120,6 +120,7 @@ final class Jdbc {
         return result;
       } catch (SQLException | RuntimeException e) {
         c.rollback();
+        db.committed();
         throw e;
       } finally {
         c.setAutoCommit(true);
@@ -142,6 +143,7 @@ final class Jdbc {
       db.committed();
       return changed;
     } catch (SQLException e) {
+      db.committed(); // H2 wrote the statement's undoing
       if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
         return -1;
       }

@@ -91,6 +91,7 @@ public final class JdbcSigningKeyRepository implements SigningKeyRepository {
         a.setString(1, next);
         if (b.executeUpdate() != 1 || a.executeUpdate() != 1) {
           c.rollback();
+          db.committed();
           return false;
         }
       }

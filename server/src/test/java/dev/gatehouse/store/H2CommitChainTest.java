@@ -33,25 +33,8 @@ class H2CommitChainTest {
       H2CommitChain chain = db.commitChain();
       assertThat(chain).as("the check is active with this H2 (its internals changed if not: see H2CommitChain)").isNotNull();
       db.housekeeping().close(); // no compaction writing while the file is copied
-      Random random = new Random(7);
-      long lastId = -1;
       createTable(db);
-      try (Connection c = db.dataSource().getConnection()) {
-        try (PreparedStatement ins = c.prepareStatement("INSERT INTO chain_t VALUES (?, ?)");
-             PreparedStatement del = c.prepareStatement("DELETE FROM chain_t WHERE id < ?")) {
-          for (long id = 0; id < 20_000 && (id == 0 || chain.intact()); id++) {
-            ins.setLong(1, id);
-            ins.setString(2, "x".repeat(100 + random.nextInt(12_000))); // chunks of different sizes
-            ins.executeUpdate();
-            lastId = id;
-            if (id % 7 == 6) {
-              del.setLong(1, id - 20); // dead chunks leave holes early in the file
-              del.executeUpdate();
-            }
-          }
-        }
-      }
-      assertThat(chain.intact()).as("H2 left its last chunk unreachable within 20,000 commits").isFalse();
+      long lastId = breakTheChain(db, new Random(7), 0);
       Path killedBefore = copy(data, dir.resolve("before"));
       db.committed();
       assertThat(chain.intact()).isTrue();
@@ -114,8 +97,62 @@ class H2CommitChainTest {
   }
 
   /**
-   * The rule in one line: each commit in the store is followed by {@code db.committed()} before
-   * anything else runs (so before its caller is answered). Migrations and their steps in Java (the
+   * Opening an H2 session writes a chunk of its own (H2 runs the URL's SET commands), on the thread
+   * that opens it: the pool's, when it grows or replaces a connection, at any moment between the
+   * store's commits. The pool's connections come from {@link H2Connections}, which checks the
+   * chain after each. Here the chain is broken by unchecked commits first, then the pool's source
+   * opens a connection: without its check the new session's chunk is as unreachable as the last.
+   */
+  @Test
+  void aConnectionThePoolOpens_leavesTheChainIntact() throws Exception {
+    try (Database db = Database.h2(dir.resolve("data"))) {
+      H2CommitChain chain = db.commitChain();
+      db.housekeeping().close();
+      javax.sql.DataSource source = ((com.zaxxer.hikari.HikariDataSource) db.dataSource()).getDataSource();
+      assertThat(source).isInstanceOf(H2Connections.class);
+      createTable(db);
+      Random random = new Random(3);
+      long id = 0;
+      for (int round = 0; round < 5; round++) {
+        id = breakTheChain(db, random, id) + 1;
+        long repairs = chain.repairs();
+        try (Connection c = source.getConnection()) {
+          assertThat(chain.intact()).as("round " + round + ": after a new session's chunk").isTrue();
+        }
+        assertThat(chain.repairs()).as("the check mended what the unchecked commits left").isGreaterThan(repairs);
+      }
+    }
+  }
+
+  /**
+   * Commits through a plain connection (which does not call {@link Database#committed()}) until H2
+   * leaves its last chunk unreachable. @return the last row written
+   */
+  private static long breakTheChain(Database db, Random random, long firstId) throws Exception {
+    H2CommitChain chain = db.commitChain();
+    long lastId = -1;
+    try (Connection c = db.dataSource().getConnection();
+         PreparedStatement ins = c.prepareStatement("INSERT INTO chain_t VALUES (?, ?)");
+         PreparedStatement del = c.prepareStatement("DELETE FROM chain_t WHERE id < ?")) {
+      for (long id = firstId; id < firstId + 20_000 && (id == firstId || chain.intact()); id++) {
+        ins.setLong(1, id);
+        ins.setString(2, "x".repeat(100 + random.nextInt(12_000))); // chunks of different sizes
+        ins.executeUpdate();
+        lastId = id;
+        if (id % 7 == 6) {
+          del.setLong(1, id - 20); // dead chunks leave holes early in the file
+          del.executeUpdate();
+        }
+      }
+    }
+    assertThat(chain.intact()).as("H2 left its last chunk unreachable within 20,000 commits").isFalse();
+    return lastId;
+  }
+
+  /**
+   * The rule in one line: each commit and rollback in the store is followed by {@code
+   * db.committed()} before anything else runs (so before its caller is answered; H2 writes a
+   * rolled-back transaction's undoing as a chunk too). Migrations and their steps in Java (the
    * lp-bytes backfill, the erased consumers' tombstones) run at open, before anyone is answered,
    * and are left out.
    */
@@ -131,7 +168,7 @@ class H2CommitChainTest {
         }
         List<String> lines = Files.readAllLines(f);
         for (int i = 0; i < lines.size(); i++) {
-          if (lines.get(i).trim().matches("\\w+\\.commit\\(\\);")) {
+          if (lines.get(i).trim().matches("\\w+\\.(commit|rollback)\\(\\);")) {
             commits++;
             if (i + 1 >= lines.size() || !lines.get(i + 1).trim().equals("db.committed();")) {
               missing.add(name + ":" + (i + 1));
@@ -140,8 +177,8 @@ class H2CommitChainTest {
         }
       }
     }
-    assertThat(commits).as("commits found in the store's sources").isGreaterThanOrEqualTo(6);
-    assertThat(missing).as("commits not followed by db.committed()").isEmpty();
+    assertThat(commits).as("commits and rollbacks found in the store's sources").isGreaterThanOrEqualTo(9);
+    assertThat(missing).as("commits and rollbacks not followed by db.committed()").isEmpty();
   }
 
   /** The test table, on a store that reuses dead chunks' space at once, so that H2's guesses go wrong within seconds, not minutes. */
