@@ -297,7 +297,6 @@ public final class ConsumerRegistry implements AutoCloseable {
 
   /** @return false if it was not revoked, or was erased */
   public synchronized boolean restore(String accountId, String lpConsumerId) {
-    revokedSummary = null; // should the store fail: read it whole next time
     boolean ok = repository.restore(accountId, lpConsumerId);
     if (ok) {
       act(new Act(false, accountId, lpConsumerId));
