@@ -606,11 +606,24 @@ public final class Gatehouse implements AutoCloseable {
     return "Gatehouse " + VERSION + " ready on " + baseUrl()
         + " | store: " + db.description()
         + " | signing: " + crypto.describe() + (rotation.keyLocation().equals("software") ? "" : ", new keys in " + rotation.keyLocation())
+        + " | network: " + network()
         + " | admin token: " + (adminTokenFromEnvironment ? "from GATEHOUSE_ADMIN_TOKEN" : adminTokenFile().toString())
         + (adminListener != null ? " | admin API and metrics on " + adminBaseUrl() : "")
         + (tlsCertificate != null ? " | TLS certificate: " + tlsCertificate : "")
         + (sandbox != null ? " | Send API sandbox ON (not for production)" : "")
         + " | " + uptime + " ms since JVM start";
+  }
+
+  /**
+   * Which transport the event loops use: Netty's native epoll (fewer copies and system calls; the
+   * jar carries it for Linux x86-64) or, where its library does not load, the JDK's NIO, and why.
+   */
+  private String network() {
+    if (vertx.isNativeTransportEnabled()) {
+      return "native epoll";
+    }
+    Throwable why = vertx.unavailableNativeTransportCause();
+    return "JDK NIO" + (why == null ? "" : " (native epoll unavailable: " + why.getMessage() + ")");
   }
 
   /** Stops accepting, lets in-flight requests finish (up to 30 s), then closes the store. */

@@ -57,6 +57,12 @@ class ServeProcessTest {
       assertThat(m.find()).as(banner).isTrue();
       int port = Integer.parseInt(m.group(2));
       assertThat(banner).doesNotContain(TestServer.ADMIN_TOKEN).contains("signing: ");
+      // the native transport ships for Linux x86-64 (the machines this runs on); elsewhere NIO, and why
+      if (System.getProperty("os.name").equals("Linux") && System.getProperty("os.arch").equals("amd64")) {
+        assertThat(banner).contains("network: native epoll");
+      } else {
+        assertThat(banner).contains("network: JDK NIO");
+      }
 
       var http = java.net.http.HttpClient.newHttpClient();
       var create = java.net.http.HttpRequest.newBuilder(java.net.URI.create(m.group(1) + "/admin/v1/accounts"))
