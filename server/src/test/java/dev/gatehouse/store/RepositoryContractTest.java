@@ -447,6 +447,41 @@ class RepositoryContractTest {
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"h2", "postgresql"})
+  void theWriter_writesSightingsByItself_aloneInABurstAndAfterIdling(String kind) throws Exception {
+    JdbcConsumerRepository consumers = new JdbcConsumerRepository(open(kind));
+    dev.gatehouse.consumers.ConsumerRegistry registry = new dev.gatehouse.consumers.ConsumerRegistry(consumers, java.time.Clock.systemUTC(), 50_000);
+    try {
+      java.util.Random random = new java.util.Random(11);
+      java.util.function.IntConsumer sight = n -> {
+        for (int i = 0; i < n; i++) {
+          String lp = String.format("%016x%016x%016x%016x", random.nextLong(), random.nextLong(), random.nextLong(), random.nextLong());
+          registry.sighted("1001", new dev.gatehouse.consumers.LpConsumerId(lp), "ext-" + lp.substring(0, 8));
+        }
+      };
+      // no flush() here: the writer, woken by the first sighting while idle, writes what it gathered
+      sight.accept(1);
+      awaitWritten(registry, 1);
+      sight.accept(2_500); // more than a batch, arriving while it gathers and writes
+      awaitWritten(registry, 2_501);
+      Thread.sleep(600); // idle again, several of its waits over
+      sight.accept(1);
+      awaitWritten(registry, 2_502);
+      assertThat(registry.dropped()).isZero();
+    } finally {
+      registry.close();
+    }
+  }
+
+  private static void awaitWritten(dev.gatehouse.consumers.ConsumerRegistry registry, long n) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (registry.written() < n && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(registry.written()).as("written by the writer itself").isEqualTo(n);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"h2", "postgresql"})
   void auditIsAppendOnlyAndPagedNewestFirst(String kind) throws Exception {
     JdbcAuditRepository audit = new JdbcAuditRepository(open(kind));
     for (int i = 0; i < 5; i++) {
