@@ -271,8 +271,7 @@ public final class ConsumerRegistry implements AutoCloseable {
           // every commit is written to the file before it returns. Sightings arriving meanwhile
           // do not wake the writer; more than a batch's worth are written in batches one after
           // the other, with no linger between them (the queue holds 100,000)
-          arrived.drainPermits(); // from sightings that saw the writer idle as it woke
-          arrived.tryAcquire(LINGER_NANOS, TimeUnit.NANOSECONDS);
+          TimeUnit.NANOSECONDS.sleep(LINGER_NANOS);
         }
         writeBatch();
         backoffMs = 100;
